@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Dialogue;
+using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Results;
+using static Orchestrator.Messages.Conversations.ConversationEvents;
+
+namespace Orchestrator.Actors.Conversations;
+
+/// <summary>Pure rules that turn what happened into the events a conversation records.</summary>
+public static class ConversationDecisions
+{
+    /// <summary>Finish reasons that mean the conversation never properly happened or broke.</summary>
+    private static readonly HashSet<string> FailedReasons =
+    [
+        FinishReasons.Error, FinishReasons.Busy, FinishReasons.NoAnswer, FinishReasons.Rejected,
+    ];
+
+    public static Ended End(string finishReason, DateTimeOffset now, string? errorMessage = null) =>
+        new(finishReason, FailedReasons.Contains(finishReason) ? ResultStatuses.Failed : ResultStatuses.Completed,
+            errorMessage, now);
+
+    /// <summary>
+    /// The events of one dialogue step: the state change first (so a crash after it never
+    /// replays the input), then what the agent said and asked for, in order.
+    /// </summary>
+    public static IReadOnlyList<object> EventsForStep(ConversationState state, DialogueStep step, DateTimeOffset now)
+    {
+        var events = new List<object> { new DialogueAdvanced(step.State) };
+        foreach (var action in step.Actions)
+        {
+            switch (action)
+            {
+                case DialogueAction.Say say when !string.IsNullOrWhiteSpace(say.Text):
+                    events.Add(new AssistantSaid(say.Text, now));
+                    break;
+                case DialogueAction.CallTool call:
+                    events.AddRange(EventsForToolCall(state, call, now));
+                    break;
+                case DialogueAction.End:
+                    events.Add(End(FinishReasons.AgentEnded, now));
+                    return events;
+            }
+        }
+        return events;
+    }
+
+    /// <summary>
+    /// A tool runs on the client when the client is allowed to run it; otherwise (unknown tool,
+    /// server tool not yet supported, tool not listed by the integration) the agent gets its
+    /// fallback result at once.
+    /// </summary>
+    public static IEnumerable<object> EventsForToolCall(ConversationState state, DialogueAction.CallTool call, DateTimeOffset now)
+    {
+        var id = state.FindToolCall(call.CallId) is null ? call.CallId : $"{call.CallId}-{state.ToolCalls.Count + 1}";
+        var tool = state.Agent?.Config.Tools.FirstOrDefault(t => string.Equals(t.Name, call.ToolName, StringComparison.Ordinal));
+        var onClient = tool is not null && tool.Webhook is null && state.ClientTools.Contains(tool.Name);
+        var timeout = TimeSpan.FromSeconds(tool?.TimeoutSeconds > 0 ? tool.TimeoutSeconds : 10);
+        yield return new ToolCallRequested(id, call.ToolName, call.Args, onClient, now + timeout, now);
+        if (!onClient)
+            yield return new ToolCallCompleted(id, Fallback(tool, ToolUnavailableReason(tool)), ToolStatuses.Error, now);
+    }
+
+    private static string ToolUnavailableReason(ToolConfig? tool) => tool switch
+    {
+        null => "unknown tool",
+        { Webhook: not null } => "server-side tools are not supported yet",
+        _ => "tool is not enabled for this client",
+    };
+
+    /// <summary>The tool's configured fallback, or an object saying why there is no real result.</summary>
+    public static JsonNode? Fallback(ToolConfig? tool, string reason) =>
+        tool?.FallBackResult?.DeepClone() ?? new JsonObject { ["error"] = reason };
+
+    public static ToolConfig? ToolConfigFor(ConversationState state, string toolName) =>
+        state.Agent?.Config.Tools.FirstOrDefault(t => t.Name == toolName);
+
+    public static DialogueInput ToDialogueInput(PendingInput input) => input.Kind switch
+    {
+        InputKinds.Start => new DialogueInput.Started(),
+        InputKinds.User => new DialogueInput.UserSaid(input.Text ?? ""),
+        InputKinds.Tool => new DialogueInput.ToolFinished(input.CallId!, input.ToolName!, input.Result?.DeepClone(), input.Status!),
+        InputKinds.Silence => new DialogueInput.Silence(input.Attempt),
+        _ => throw new ArgumentException($"Unknown input kind '{input.Kind}'"),
+    };
+
+    /// <summary>What the engine is told about its agent: additionalData of the call over the agent's.</summary>
+    public static DialogueSetup SetupFor(ConversationState state)
+    {
+        var agent = state.Agent ?? throw new InvalidOperationException("Conversation has not started.");
+        var data = (JsonObject)agent.AdditionalData.DeepClone();
+        foreach (var (key, value) in state.AdditionalData) data[key] = value?.DeepClone();
+        var talkFirst = agent.Config.Features.TalkFirst;
+        return new DialogueSetup(
+            agent.Config.LlmConfig.Vendor,
+            agent.Config.Script,
+            agent.Config.LlmConfig.Prompt,
+            talkFirst.IsEnabled ? talkFirst.Greeting : null,
+            data,
+            [.. agent.Config.Tools.Select(t => new DialogueTool(t.Name, t.Description, t.Schema))]);
+    }
+}

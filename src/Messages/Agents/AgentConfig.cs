@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Messages.Agents;
+
+public sealed record AgentConfig
+{
+    public string PrimaryLanguage { get; init; } = "en-US";
+    public LlmConfig LlmConfig { get; init; } = new();
+    /// <summary>The scripted dialogue (docs/scripted-dialogue.md), used when the vendor is "scripted".</summary>
+    public JsonObject? Script { get; init; }
+    public JsonObject? SttConfig { get; init; }
+    public JsonObject? TtsConfig { get; init; }
+    public List<ToolConfig> Tools { get; init; } = [];
+    public JsonObject? OutboundSipConfig { get; init; }
+    public WebhookConfig? ResultWebhook { get; init; }
+    public AgentFeatures Features { get; init; } = new();
+}
+
+public sealed record LlmConfig
+{
+    public string Vendor { get; init; } = "scripted";
+    public string? Model { get; init; }
+    public string? Endpoint { get; init; }
+    public string? ApiKey { get; init; }
+    public string? Prompt { get; init; }
+    public JsonObject? Options { get; init; }
+}
+
+public sealed record ToolConfig
+{
+    public string Name { get; init; } = "";
+    public string? Description { get; init; }
+    public JsonObject? Schema { get; init; }
+    /// <summary>Set: the tool runs on the server. Null: it runs on the client over the socket.</summary>
+    public WebhookConfig? Webhook { get; init; }
+    /// <summary>What the agent is given when the tool times out or cannot run.</summary>
+    public JsonNode? FallBackResult { get; init; }
+    public double TimeoutSeconds { get; init; } = 10;
+    public int RetryCount { get; init; }
+}
+
+public sealed record WebhookConfig
+{
+    public string Url { get; init; } = "";
+    public Dictionary<string, string> Headers { get; init; } = [];
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Messages.Agents;
+
+namespace Orchestrator.Messages.Conversations;
+
+/// <summary>
+/// The journal of a conversation. Renaming or reshaping one of these breaks recovery of stored
+/// conversations: add new types instead.
+/// </summary>
+public static class ConversationEvents
+{
+    public sealed record Started(
+        string ConversationId, Agent Agent, string CallType, JsonObject AdditionalData, string? Endpoint,
+        IReadOnlyList<string> ClientTools, DateTimeOffset At) : IOrchestratorMessage;
+
+    public sealed record UserSaid(string Text, DateTimeOffset At) : IOrchestratorMessage;
+
+    public sealed record AssistantSaid(string Text, DateTimeOffset At) : IOrchestratorMessage;
+
+    /// <summary>OnClient: sent to the socket and awaited until DeadlineAt; otherwise answered at once.</summary>
+    public sealed record ToolCallRequested(
+        string Id, string ToolName, JsonObject Args, bool OnClient, DateTimeOffset DeadlineAt, DateTimeOffset At)
+        : IOrchestratorMessage;
+
+    public sealed record ToolCallCompleted(string Id, JsonNode? Result, string Status, DateTimeOffset At) : IOrchestratorMessage;
+
+    /// <summary>The user was silent past the reminder threshold for the Attempt-th time.</summary>
+    public sealed record SilenceDetected(int Attempt, DateTimeOffset At) : IOrchestratorMessage;
+
+    /// <summary>The dialogue consumed its oldest pending input and moved to State.</summary>
+    public sealed record DialogueAdvanced(string State) : IOrchestratorMessage;
+
+    public sealed record Ended(string FinishReason, string Status, string? ErrorMessage, DateTimeOffset At) : IOrchestratorMessage;
+
+    /// <summary>The result reached the result store; the entity may passivate.</summary>
+    public sealed record ResultStored(DateTimeOffset At) : IOrchestratorMessage;
+}

@@ -1,0 +1,110 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Persistence.Sql;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.Options;
+using Orchestrator.Actors.Conversations;
+using Orchestrator.Actors.Ports;
+using Orchestrator.Actors.Sharding;
+using Orchestrator.Dialogue;
+using Orchestrator.Messages;
+using Orchestrator.Messages.Serialization;
+using Orchestrator.Storage;
+
+namespace Orchestrator.Node.Hosting;
+
+/// <summary>
+/// The actor system, one readable chain: serialization → remoting → clustering → persistence →
+/// the conversation shard region.
+/// </summary>
+public static class AkkaSetup
+{
+    public static IServiceCollection AddConversationActors(this IServiceCollection services, IConfiguration configuration)
+    {
+        var clusterSettings = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var conversationSettings = configuration.GetSection(ConversationSettings.Section).Get<ConversationSettings>() ?? new ConversationSettings();
+        services.AddSingleton(conversationSettings);
+        services.AddSingleton<IDialogueEngineFactory, DialogueEngineFactory>();
+
+        services.AddAkka(clusterSettings.SystemName, (builder, provider) =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            builder
+                .ConfigureLoggers(loggers => loggers.AddLoggerFactory())
+                .WithCustomSerializer("orchestrator", [typeof(IOrchestratorMessage)], system => new OrchestratorSerializer(system))
+                .AddHocon(PersistenceHocon(storage), HoconAddMode.Prepend)
+                .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+                .WithRemoting(new RemoteOptions
+                {
+                    HostName = clusterSettings.Hostname,
+                    Port = clusterSettings.Port,
+                    PublicHostName = clusterSettings.PublicHostname,
+                })
+                .WithClustering(new ClusterOptions
+                {
+                    SeedNodes = clusterSettings.SeedNodes,
+                    Roles = ["conversation"],
+                })
+                .WithActorSystemLivenessCheck()
+                .WithAkkaClusterReadinessCheck()
+                .WithShardRegion<ConversationRegion>("conversation",
+                    (system, registry, resolver) => conversationId => ConversationEntity.Props(
+                        conversationId, conversationSettings,
+                        provider.GetRequiredService<IDialogueEngineFactory>(),
+                        provider.GetRequiredService<IConversationResultStore>()),
+                    new ConversationMessageExtractor(clusterSettings.NumberOfShards),
+                    new ShardOptions
+                    {
+                        Role = "conversation",
+                        StateStoreMode = StateStoreMode.DData,
+                        HandOffStopMessage = ConversationEntity.Stop.Instance,
+                        // Live conversations hold timers (tool timeouts, grace period): they end and
+                        // passivate themselves instead of being stopped for idleness.
+                        ShouldPassivateIdleEntities = false,
+                    });
+
+            if (clusterSettings.SeedNodes.Length == 0)
+            {
+                // Alone: form a one-node cluster with ourselves.
+                builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
+            }
+        });
+        return services;
+    }
+
+    /// <summary>The journal and snapshot store on the same database as everything else.</summary>
+    private static Config PersistenceHocon(StorageOptions storage)
+    {
+        var cs = storage.EffectiveConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        var provider = storage.LinqToDbProvider;
+        var mapping = storage.IsPostgres ? "postgresql" : "sqlite";
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = "{{cs}}"
+                  provider-name = "{{provider}}"
+                  table-mapping = {{mapping}}
+                  auto-initialize = on
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = "{{cs}}"
+                  provider-name = "{{provider}}"
+                  table-mapping = {{mapping}}
+                  auto-initialize = on
+                }
+              }
+            }
+            akka.cluster.sharding.distributed-data.durable.keys = []
+            akka.actor.serialize-messages = off
+            """);
+    }
+}

@@ -1,0 +1,31 @@
+using Orchestrator.Node.Api;
+using Orchestrator.Node.WebSockets;
+using Orchestrator.Storage;
+
+namespace Orchestrator.Node.Hosting;
+
+/// <summary>
+/// Builds the node: configuration → storage → actors → endpoints. Tests call this with their own
+/// settings (port 0, a temporary database) so they run exactly what production runs.
+/// </summary>
+public static class NodeHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services
+            .AddOrchestratorStorage(builder.Configuration)
+            .AddOrchestratorApi(builder.Configuration, builder.Environment)
+            .AddConversationActors(builder.Configuration)
+            .AddWebCallEndpoint(builder.Configuration)
+            .AddOperations(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapOrchestratorApi();
+        app.MapWebCallEndpoint();
+        app.MapOperations();
+        return app;
+    }
+}

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orchestrator.Actors.Sharding;
+
+namespace Orchestrator.Node.Hosting;
+
+/// <summary>Health, readiness and live counts for operators.</summary>
+public static class Operations
+{
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHealthChecks();
+        services.AddHostedService<DemoSeeder>();
+        return services;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        // Liveness: the process and its actor system; readiness: also a cluster member that is up.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("liveness") });
+        app.MapHealthChecks("/readyz");
+        app.MapGet("/api/v1/misc/concurrency", async (IRequiredActor<ConversationRegion> conversations, CancellationToken ct) =>
+        {
+            var region = await conversations.GetAsync(ct);
+            var stats = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5), ct);
+            var active = stats.Shards.Sum(s => s.EntityIds.Count);
+            return Results.Ok(new { active, concurrency = active, queued = 0 });
+        }).WithTags("Operations").WithName("getConcurrency");
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using Orchestrator.Messages.Integrations;
+using Orchestrator.Messages.Protocol;
+using Orchestrator.Node.Api;
+using Orchestrator.Storage.Agents;
+using Orchestrator.Storage.Integrations;
+
+namespace Orchestrator.Node.WebSockets;
+
+/// <summary>
+/// Decides who may open a conversation socket: a web-integration token (browsers, with an Origin
+/// check) or an API key naming the agent (servers). Failures carry the fixed texts of protocol.md.
+/// </summary>
+public sealed class SessionAuthenticator(IWebIntegrationStore integrations, IAgentStore agents, IApiKeyValidator apiKeys)
+{
+    public abstract record Outcome
+    {
+        public sealed record Allowed(SessionContext Session) : Outcome;
+        public sealed record Refused(string Error) : Outcome;
+    }
+
+    public async Task<Outcome> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var apiKey = ApiKeyOf(request);
+        if (apiKey is not null)
+            return await ByApiKeyAsync(apiKey, request.Query["agentId"].ToString(), cancellationToken);
+
+        var token = request.Query["token"].ToString();
+        if (string.IsNullOrEmpty(token)) return Refuse(ProtocolErrors.MissingToken);
+
+        var found = await integrations.AuthenticateTokenAsync(token, cancellationToken);
+        if (found is not { Integration: var integration }) return Refuse(ProtocolErrors.InvalidToken);
+        if (!integration.Enabled) return Refuse(ProtocolErrors.IntegrationNotEnabled);
+        if (!OriginAllowed(integration, request.Headers.Origin.ToString())) return Refuse(ProtocolErrors.OriginNotAllowed);
+
+        var agent = await agents.GetAsync(integration.AgentId, cancellationToken);
+        return agent is null
+            ? Refuse("Agent not found")
+            : new Outcome.Allowed(new SessionContext(agent, integration));
+    }
+
+    private async Task<Outcome> ByApiKeyAsync(string apiKey, string agentId, CancellationToken cancellationToken)
+    {
+        if (!apiKeys.IsValid(apiKey)) return Refuse(ProtocolErrors.InvalidToken);
+        if (string.IsNullOrEmpty(agentId)) return Refuse("Missing agentId");
+        var agent = await agents.GetAsync(agentId, cancellationToken);
+        return agent is null ? Refuse("Agent not found") : new Outcome.Allowed(new SessionContext(agent, null));
+    }
+
+    /// <summary>An API key in the query (<c>authorization</c>) or in an <c>Authorization: Bearer</c> header.</summary>
+    private static string? ApiKeyOf(HttpRequest request)
+    {
+        var query = request.Query["authorization"].ToString();
+        if (!string.IsNullOrEmpty(query)) return query.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? query[7..] : query;
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+    }
+
+    /// <summary>An integration with no origins, or with "*", accepts any; otherwise the Origin must be listed.</summary>
+    public static bool OriginAllowed(WebIntegration integration, string origin)
+    {
+        if (integration.Origins.Count == 0 || integration.Origins.Contains("*")) return true;
+        if (string.IsNullOrEmpty(origin)) return false;
+        var normalised = origin.TrimEnd('/');
+        return integration.Origins.Any(o => string.Equals(o.TrimEnd('/'), normalised, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static Outcome.Refused Refuse(string error) => new(error);
+}

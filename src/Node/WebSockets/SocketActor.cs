@@ -1,0 +1,205 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Orchestrator.Messages.Conversations;
+using Orchestrator.Messages.Protocol;
+using Orchestrator.Messages.Results;
+using static Orchestrator.Messages.Conversations.ConversationCommands;
+
+namespace Orchestrator.Node.WebSockets;
+
+/// <summary>
+/// The actor of one WebSocket: applies the protocol's init rules, forwards client input to the
+/// conversation, and turns the conversation's outputs into frames. It dies with its socket, which
+/// the conversation watches to start its Resume grace period.
+/// </summary>
+public sealed class SocketActor : ReceiveActor, IWithTimers
+{
+    public sealed record Frame(ParsedFrame Parsed);
+
+    /// <summary>The client went away (closed, errored or aborted).</summary>
+    public sealed record Gone;
+
+    private sealed record InitTimedOut;
+
+    private readonly SessionContext _session;
+    private readonly IActorRef _conversations;
+    private readonly ISocketOutbox _outbox;
+    private string? _conversationId;
+    private IActorRef? _entity;
+    private bool _closing;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public SocketActor(SessionContext session, IActorRef conversations, ISocketOutbox outbox, TimeSpan initTimeout)
+    {
+        _session = session;
+        _conversations = conversations;
+        _outbox = outbox;
+        Timers.StartSingleTimer(nameof(InitTimedOut), new InitTimedOut(), initTimeout);
+        AwaitingInit();
+    }
+
+    public static Props Props(SessionContext session, IActorRef conversations, ISocketOutbox outbox, TimeSpan initTimeout) =>
+        Akka.Actor.Props.Create(() => new SocketActor(session, conversations, outbox, initTimeout));
+
+    private void AwaitingInit()
+    {
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message { Value: ClientMessage.Initialize init }, f =>
+            OnInitialize((ClientMessage.Initialize)((ParsedFrame.Message)f.Parsed).Value));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message, _ => SendError(ProtocolErrors.InitNotReceived));
+        Receive<InitTimedOut>(_ => Fail(ProtocolErrors.InitNotReceived, CloseCodes.PolicyViolation));
+        CommonFrames();
+    }
+
+    /// <summary>Waiting for the conversation to accept a start or a resume.</summary>
+    private void Joining()
+    {
+        Receive<ConversationReplies.Started>(_ => Joined());
+        Receive<ConversationReplies.Attached>(_ => Joined());
+        Receive<ConversationReplies.Rejected>(r => Fail(r.Reason, CloseCodes.PolicyViolation));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message { Value: ClientMessage.Initialize }, _ =>
+            SendError(ProtocolErrors.MultipleInit));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message, f => Forward((ParsedFrame.Message)f.Parsed));
+        Outputs();
+        CommonFrames();
+    }
+
+    private void Live()
+    {
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message { Value: ClientMessage.Initialize }, _ =>
+            SendError(ProtocolErrors.MultipleInit));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message, f => Forward((ParsedFrame.Message)f.Parsed));
+        Receive<ConversationReplies.Attached>(_ => Watch(Sender));
+        Receive<ConversationReplies.Rejected>(r => Fail(r.Reason, CloseCodes.PolicyViolation));
+        Receive<Terminated>(t => t.ActorRef.Equals(_entity), _ =>
+        {
+            // The entity moved or restarted elsewhere: link this socket to its next incarnation.
+            _entity = null;
+            _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false));
+        });
+        Outputs();
+        CommonFrames();
+    }
+
+    private void CommonFrames()
+    {
+        Receive<Frame>(f => f.Parsed is ParsedFrame.UnknownType, f =>
+            SendError($"Unknown message type '{((ParsedFrame.UnknownType)f.Parsed).Type}'", "unknown_type"));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Invalid, f =>
+        {
+            var invalid = (ParsedFrame.Invalid)f.Parsed;
+            Fail(invalid.Error, invalid.CloseCode);
+        });
+        Receive<Gone>(_ => Context.Stop(Self));
+        Receive<InitTimedOut>(_ => { });
+    }
+
+    private void Outputs()
+    {
+        Receive<ConversationOutput.Connected>(o => _outbox.Send(ServerFrames.Connection(o.ConversationId)));
+        Receive<ConversationOutput.Opened>(o => _outbox.Send(ServerFrames.Opened(o.ConversationId)));
+        Receive<ConversationOutput.FailedOpen>(o => _outbox.Send(ServerFrames.FailedOpen(o.ConversationId, o.Reason)));
+        Receive<ConversationOutput.Utterance>(o => _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial)));
+        Receive<ConversationOutput.ToolRequested>(o =>
+        {
+            foreach (var frame in ServerFrames.ToolRequest(o.Id, o.ToolName, o.Args)) _outbox.Send(frame);
+        });
+        Receive<ConversationOutput.ToolFinished>(o =>
+        {
+            if (_session.SendsToolLogs) _outbox.Send(ServerFrames.ToolCallResult(o.Id, o.ToolName, o.Result, o.Status));
+        });
+        Receive<ConversationOutput.Error>(o => SendError(o.Message, o.Code));
+        Receive<ConversationOutput.Finished>(o => Finish(o.Result));
+        Receive<ConversationOutput.Detached>(o => Fail(o.Reason, CloseCodes.PolicyViolation));
+    }
+
+    private void OnInitialize(ClientMessage.Initialize init)
+    {
+        Timers.Cancel(nameof(InitTimedOut));
+        if (init.Resume is not null)
+        {
+            _conversationId = init.Resume;
+            _conversations.Tell(new Attach(init.Resume, _session.Agent.AgentId, Self, Replay: true));
+            Become(Joining);
+            return;
+        }
+
+        var callType = init.CallType!;
+        if (!_session.Allows(callType))
+        {
+            Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
+            return;
+        }
+        if (callType != CallTypes.Chat)
+        {
+            Fail($"Call type '{callType}' is not supported by this server yet", CloseCodes.PolicyViolation);
+            return;
+        }
+        _conversationId = Guid.NewGuid().ToString();
+        if (!_session.Agent.IsEnabled)
+        {
+            _outbox.Send(ServerFrames.FailedOpen(_conversationId, "Agent is disabled"));
+            Close(CloseCodes.Normal, "Agent is disabled");
+            return;
+        }
+        _conversations.Tell(new Start(_conversationId, _session.Agent, callType, init.AdditionalData ?? new JsonObject(),
+            init.Endpoint, _session.ClientTools, Self));
+        Become(Joining);
+    }
+
+    private void Joined()
+    {
+        Watch(Sender);
+        Become(Live);
+    }
+
+    private void Watch(IActorRef entity)
+    {
+        if (_entity is not null) Context.Unwatch(_entity);
+        _entity = entity;
+        Context.Watch(entity);
+    }
+
+    private void Forward(ParsedFrame.Message frame)
+    {
+        var id = _conversationId!;
+        switch (frame.Value)
+        {
+            case ClientMessage.IncomingChatMessage chat:
+                _conversations.Tell(new UserMessage(id, chat.Content));
+                break;
+            case ClientMessage.WebsocketToolResponse response:
+                _conversations.Tell(new ToolResponse(id, response.Id, response.Result));
+                break;
+            case ClientMessage.Terminate:
+                _conversations.Tell(new ConversationCommands.Terminate(id));
+                break;
+            case ClientMessage.SdpAnswer:
+                SendError("No SDP offer was sent on this connection");
+                break;
+        }
+    }
+
+    private void Finish(ConversationResult result)
+    {
+        if (_session.SendsResult) _outbox.Send(ServerFrames.ConversationResult(result));
+        _outbox.Send(ServerFrames.Closed(result));
+        Close(CloseCodes.Normal, "Conversation ended");
+    }
+
+    private void SendError(string message, string? code = null) => _outbox.Send(ServerFrames.Error(message, code));
+
+    private void Fail(string message, int closeCode)
+    {
+        SendError(message);
+        Close(closeCode, message);
+    }
+
+    private void Close(int code, string reason)
+    {
+        if (_closing) return;
+        _closing = true;
+        _outbox.Close(code, reason);
+        Context.Stop(Self);
+    }
+}
