@@ -18,3 +18,10 @@ project_apt_packages() {
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   [ -f "$root/.ci/apt-packages.txt" ] && grep -v '^\s*#' "$root/.ci/apt-packages.txt" | awk 'NF {print $1}'
 }
+
+# The .NET SDK must be on the machine; say so clearly when it is not.
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 && return 0
+  echo "The .NET 10 SDK is required (dotnet on PATH)." >&2
+  exit 1
+}

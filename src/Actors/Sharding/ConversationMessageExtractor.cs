@@ -12,12 +12,8 @@ public sealed class ConversationMessageExtractor(int maxNumberOfShards = Convers
 {
     public const int DefaultShards = 100;
 
-    public override string? EntityId(object message) => message switch
-    {
-        IWithConversationId m => m.ConversationId,
-        ShardingEnvelope e => e.EntityId,
-        _ => null,
-    };
+    // ShardingEnvelope and StartEntity are unwrapped by the base class before this is asked.
+    public override string? EntityId(object message) => (message as IWithConversationId)?.ConversationId;
 }
 
 /// <summary>The marker under which the conversation shard region is registered.</summary>

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Serialization;
+using Orchestrator.Actors.Conversations;
+using Orchestrator.Messages;
+using Orchestrator.Messages.Conversations;
+using Orchestrator.Messages.Results;
+using Orchestrator.Messages.Serialization;
+using static Orchestrator.Messages.Conversations.ConversationEvents;
+
+namespace Orchestrator.Actors.Tests;
+
+/// <summary>Every message, event and snapshot goes through our serializer and comes back equal.</summary>
+public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly OrchestratorSerializer _serializer;
+
+    public SerializerRoundTripTests() : base("""
+        akka.actor.serializers.orchestrator = "Orchestrator.Messages.Serialization.OrchestratorSerializer, Orchestrator.Messages"
+        akka.actor.serialization-bindings { "Orchestrator.Messages.IOrchestratorMessage, Orchestrator.Messages" = orchestrator }
+        """)
+    {
+        _serializer = (OrchestratorSerializer)Sys.Serialization.FindSerializerForType(typeof(IOrchestratorMessage));
+    }
+
+    public static TheoryData<object> Samples()
+    {
+        var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var agent = new Messages.Agents.Agent { AgentId = "a", Name = "n", AdditionalData = new JsonObject { ["k"] = 1 } };
+        var result = new ConversationResult
+        {
+            ConversationId = "c", AgentId = "a", FinishReason = FinishReasons.AgentEnded, StartedAt = at, EndedAt = at,
+            Transcription = [new TranscriptEntry("user", "hi", at, at)],
+            ToolCalls = [new ToolCallRecord("t1", "tool", new JsonObject { ["x"] = 1 }, JsonValue.Create("r"), "ok")],
+        };
+        return new TheoryData<object>
+        {
+            new ConversationCommands.UserMessage("c", "hello"),
+            new ConversationCommands.ToolResponse("c", "t1", new JsonObject { ["a"] = new JsonArray(1, 2) }),
+            new ConversationCommands.Terminate("c"),
+            new ConversationCommands.GetStatus("c"),
+            new ConversationReplies.Started("c"),
+            new ConversationReplies.Attached("c"),
+            new ConversationReplies.Rejected("c", "why"),
+            new ConversationOutput.Connected("c"),
+            new ConversationOutput.Opened("c"),
+            new ConversationOutput.FailedOpen("c", "reason"),
+            new ConversationOutput.Utterance("user", "hi", true),
+            new ConversationOutput.ToolFinished("t", "tool", JsonValue.Create(3), "ok"),
+            new ConversationOutput.Error("bad", "code"),
+            new ConversationOutput.Detached("replaced"),
+            new ConversationOutput.Finished(result),
+            new Started("c", agent, "chat", new JsonObject { ["x"] = "y" }, "+4930", ["tool"], at),
+            new UserSaid("hi", at),
+            new AssistantSaid("hello", at),
+            new ToolCallRequested("t1", "tool", new JsonObject { ["q"] = true }, true, at.AddSeconds(10), at),
+            new ToolCallCompleted("t1", JsonValue.Create("fallback"), "timeout", at),
+            new SilenceDetected(2, at),
+            new DialogueAdvanced("{\"s\":1}"),
+            new Ended(FinishReasons.UserTerminated, ResultStatuses.Completed, null, at),
+            new ResultStored(at),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Round_trips_to_an_equal_json_shape(object message)
+    {
+        var back = _serializer.FromBinary(_serializer.ToBinary(message), _serializer.Manifest(message));
+        Assert.IsType(message.GetType(), back);
+        // Records holding JsonNodes compare by reference, so compare their serialised forms.
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(message, message.GetType(), JsonDefaults.Options),
+            System.Text.Json.JsonSerializer.Serialize(back, back.GetType(), JsonDefaults.Options));
+    }
+
+    [Fact]
+    public void Commands_carrying_actor_refs_resolve_them_back()
+    {
+        var probe = CreateTestProbe();
+        var attach = new ConversationCommands.Attach("c", "a", probe.Ref, true);
+        var back = (ConversationCommands.Attach)_serializer.FromBinary(_serializer.ToBinary(attach), _serializer.Manifest(attach));
+        Assert.Equal(probe.Ref, back.Socket);
+
+        var start = new ConversationCommands.Start("c", new Messages.Agents.Agent(), "chat", new JsonObject(), null, ["t"], probe.Ref);
+        var startBack = (ConversationCommands.Start)_serializer.FromBinary(_serializer.ToBinary(start), _serializer.Manifest(start));
+        Assert.Equal(probe.Ref, startBack.Socket);
+    }
+
+    [Fact]
+    public void The_conversation_snapshot_round_trips()
+    {
+        var state = new ConversationState()
+            .Apply(new Started("c", new Messages.Agents.Agent { AgentId = "a" }, "chat", new JsonObject(), null, ["t"], DateTimeOffset.UnixEpoch))
+            .Apply(new UserSaid("hi", DateTimeOffset.UnixEpoch))
+            .Apply(new ToolCallRequested("t1", "t", new JsonObject(), true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
+        var back = (ConversationState)_serializer.FromBinary(_serializer.ToBinary(state), _serializer.Manifest(state));
+        Assert.Equal(state.Transcript, back.Transcript);
+        Assert.Equal(state.PendingInputs.Select(p => p.Kind), back.PendingInputs.Select(p => p.Kind));
+        Assert.Equal("t1", Assert.Single(back.PendingToolCalls).Id);
+    }
+
+    [Fact]
+    public void Every_message_type_is_bound_to_our_serializer()
+    {
+        foreach (var type in typeof(IOrchestratorMessage).Assembly.GetTypes()
+                     .Where(t => typeof(IOrchestratorMessage).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface))
+            Assert.IsType<OrchestratorSerializer>(Sys.Serialization.FindSerializerForType(type));
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_a_clear_error()
+    {
+        var ex = Assert.Throws<System.Runtime.Serialization.SerializationException>(() =>
+            _serializer.FromBinary("{}"u8.ToArray(), "No.Such.Type, Nowhere"));
+        Assert.Contains("No.Such.Type", ex.Message);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Messages;
+using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Integrations;
+using Orchestrator.Storage.Agents;
+using Orchestrator.Storage.Integrations;
+
+namespace Orchestrator.Node.Tests.Infrastructure;
+
+/// <summary>
+/// One node for a test class, with the demo booking agent and helpers to mint integrations and
+/// tokens. Short init and resume timeouts keep the timeout tests quick.
+/// </summary>
+public class ChatNodeFixture : IAsyncLifetime
+{
+    public TestNode Node { get; private set; } = null!;
+    public Agent Agent { get; private set; } = null!;
+    protected virtual TestDatabase CreateDatabase() => TestDatabase.Sqlite();
+
+    public static readonly string[] AllFeatures =
+    [
+        IntegrationFeatures.AllowWebChat, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs,
+    ];
+
+    public async Task InitializeAsync()
+    {
+        Node = await TestNode.StartAsync(CreateDatabase(), new Dictionary<string, string?>
+        {
+            ["Orchestrator:WebSocket:InitTimeout"] = "00:00:01",
+            ["Orchestrator:Conversations:ResumeGracePeriod"] = "00:00:01.500",
+        });
+        Agent = await CreateAgentAsync(DemoAgent());
+    }
+
+    public static Agent DemoAgent()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Demo", "demo-agent.json");
+        return JsonSerializer.Deserialize<Agent>(File.ReadAllText(path), JsonDefaults.Options)!;
+    }
+
+    public Task<Agent> CreateAgentAsync(Agent agent) =>
+        Node.Services.GetRequiredService<IAgentStore>().CreateAsync(agent);
+
+    /// <summary>A web integration for <paramref name="agent"/> (the demo agent by default) and a fresh token.</summary>
+    public async Task<string> TokenAsync(string[]? features = null, List<string>? origins = null, bool enabled = true,
+        Agent? agent = null, DateTimeOffset? expiresAt = null)
+    {
+        var store = Node.Services.GetRequiredService<IWebIntegrationStore>();
+        var target = agent ?? Agent;
+        var integration = await store.CreateAsync(new WebIntegration
+        {
+            Name = "it-" + Guid.NewGuid().ToString("N")[..8],
+            AgentId = target.AgentId,
+            Enabled = enabled,
+            Origins = origins ?? [],
+            Features = [.. (features ?? AllFeatures).Select(f => new IntegrationFeature(f, true))],
+            Tools = [.. target.Config.Tools.Select(t => t.Name)],
+        });
+        var token = await store.CreateTokenAsync(integration.Id, "t", expiresAt);
+        return token!.Token;
+    }
+
+    public Task<ProtocolClient> ConnectAsync(string token, string? origin = null) =>
+        ProtocolClient.ConnectAsync(Node.WebSocketUri("token=" + Uri.EscapeDataString(token)), origin);
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        Node.Database.Dispose();
+    }
+}
