@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Orchestrator.Dialogue;
+using Orchestrator.Dialogue.Scripted;
+using Orchestrator.Messages.Agents;
+using Orchestrator.Node.Api.Infrastructure;
+
+namespace Orchestrator.Node.Api.Agents;
+
+/// <summary>
+/// Checks an agent sent to POST/PUT /agents. Errors are keyed by camelCase path
+/// (<c>config.tools[0].name</c>) for problem details' <c>errors</c>.
+/// </summary>
+public sealed partial class AgentValidator
+{
+    public const int MaxNameLength = 200;
+    public const double MaxToolTimeoutSeconds = 600;
+    public const int MaxRetryCount = 10;
+    public static readonly string[] LlmVendors = ["scripted", "openai"];
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ToolNamePattern();
+
+    /// <summary>Fills what JSON may have left null (<c>"config": null</c>) with defaults and lower-cases the vendor.</summary>
+    public static Agent Normalize(Agent agent)
+    {
+        var config = agent.Config ?? new AgentConfig();
+        var features = config.Features ?? new AgentFeatures();
+        features = features with
+        {
+            TalkFirst = features.TalkFirst ?? new(),
+            MaxDuration = features.MaxDuration ?? new(),
+            SilenceManagement = features.SilenceManagement ?? new(),
+            PostCallAnalysis = features.PostCallAnalysis ?? [],
+        };
+        var llm = config.LlmConfig ?? new LlmConfig();
+        llm = llm with { Vendor = llm.Vendor?.Trim().ToLowerInvariant()! };
+        config = config with { LlmConfig = llm, Tools = config.Tools ?? [], Features = features };
+        return agent with { AdditionalData = agent.AdditionalData ?? new JsonObject(), Config = config };
+    }
+
+    /// <summary>Validates a normalized agent; an empty dictionary means it is valid.</summary>
+    public Dictionary<string, string[]> ValidateAgent(Agent agent)
+    {
+        var errors = new ValidationErrors();
+
+        if (string.IsNullOrWhiteSpace(agent.Name))
+            errors.Add("name", "name is required.");
+        else if (agent.Name.Length > MaxNameLength)
+            errors.Add("name", $"name must be at most {MaxNameLength} characters.");
+
+        var config = agent.Config;
+        if (string.IsNullOrEmpty(config.LlmConfig.Vendor) || !LlmVendors.Contains(config.LlmConfig.Vendor))
+            errors.Add("config.llmConfig.vendor", $"vendor must be one of: {string.Join(", ", LlmVendors)}.");
+
+        ValidateTools(config.Tools, errors);
+
+        if (config.ResultWebhook is { } webhook && !IsHttpUrl(webhook.Url))
+            errors.Add("config.resultWebhook.url", "url must be an absolute http or https URL.");
+
+        if (config.Features.MaxDuration.MaxDurationSeconds <= 0)
+            errors.Add("config.features.maxDuration.maxDurationSeconds", "maxDurationSeconds must be greater than 0.");
+        if (config.Features.SilenceManagement.ReminderSilenceThresholdSeconds <= 0)
+            errors.Add("config.features.silenceManagement.reminderSilenceThresholdSeconds", "reminderSilenceThresholdSeconds must be greater than 0.");
+        if (config.Features.SilenceManagement.MaxReminderAttempts < 0)
+            errors.Add("config.features.silenceManagement.maxReminderAttempts", "maxReminderAttempts must be 0 or more.");
+
+        // The scripted engine's own parser checks the script, so an agent that is accepted here
+        // cannot fail to open for a script error later.
+        if (config.LlmConfig.Vendor == DialogueEngineFactory.ScriptedVendor)
+        {
+            var toolNames = config.Tools.Where(t => t is not null).Select(t => t.Name);
+            foreach (var error in ScriptParser.Validate(config.Script, toolNames, rootPath: "config.script"))
+                errors.Add(error.Path, error.Message);
+        }
+
+        return errors.ToDictionary();
+    }
+
+    private static void ValidateTools(List<ToolConfig> tools, ValidationErrors errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var path = $"config.tools[{i}]";
+            var tool = tools[i];
+            if (tool is null)
+            {
+                errors.Add(path, "A tool must be an object.");
+                continue;
+            }
+            if (string.IsNullOrEmpty(tool.Name))
+                errors.Add($"{path}.name", "name is required.");
+            else if (!ToolNamePattern().IsMatch(tool.Name))
+                errors.Add($"{path}.name", "name must be 1 to 64 letters, digits, '_' or '-'.");
+            else if (!seen.Add(tool.Name))
+                errors.Add($"{path}.name", $"Another tool is already named '{tool.Name}'.");
+
+            if (!(tool.TimeoutSeconds > 0 && tool.TimeoutSeconds <= MaxToolTimeoutSeconds))
+                errors.Add($"{path}.timeoutSeconds", $"timeoutSeconds must be greater than 0 and at most {MaxToolTimeoutSeconds}.");
+            if (tool.RetryCount is < 0 or > MaxRetryCount)
+                errors.Add($"{path}.retryCount", $"retryCount must be from 0 to {MaxRetryCount}.");
+            if (tool.Webhook is { } webhook && !IsHttpUrl(webhook.Url))
+                errors.Add($"{path}.webhook.url", "url must be an absolute http or https URL.");
+        }
+    }
+
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+}
