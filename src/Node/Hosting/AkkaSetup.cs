@@ -14,6 +14,7 @@ using Orchestrator.Dialogue;
 using Orchestrator.Messages;
 using Orchestrator.Messages.Serialization;
 using Orchestrator.Storage;
+using Orchestrator.Storage.Database;
 
 namespace Orchestrator.Node.Hosting;
 
@@ -79,7 +80,11 @@ public static class AkkaSetup
     /// <summary>The journal and snapshot store on the same database as everything else.</summary>
     private static Config PersistenceHocon(StorageOptions storage)
     {
-        var cs = storage.EffectiveConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        // SQLite writers must wait for each other rather than fail: the same busy timeout as the stores.
+        var connectionString = storage.IsPostgres
+            ? storage.EffectiveConnectionString
+            : SqliteDialect.NormalizeConnectionString(storage.EffectiveConnectionString);
+        var cs = connectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
         var provider = storage.LinqToDbProvider;
         var mapping = storage.IsPostgres ? "postgresql" : "sqlite";
         return ConfigurationFactory.ParseString($$"""

@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orchestrator.Actors.Sharding;
+using Orchestrator.Node.Api.Auth;
 
 namespace Orchestrator.Node.Hosting;
 
@@ -27,7 +28,7 @@ public static class Operations
             var stats = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5), ct);
             var active = stats.Shards.Sum(s => s.EntityIds.Count);
             return Results.Ok(new { active, concurrency = active, queued = 0 });
-        }).WithTags("Operations").WithName("getConcurrency");
+        }).WithTags("Operations").WithName("getConcurrency").AddEndpointFilter<ApiKeyEndpointFilter>();
         return app;
     }
 }

@@ -66,7 +66,14 @@ public class ChatNodeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Node is null) return; // the start failed; its error is what the tests report
         await Node.DisposeAsync();
         Node.Database.Dispose();
     }
+}
+
+/// <summary>The same node on PostgreSQL (ORCH_TEST_PG), for the core flow on the cluster's database.</summary>
+public sealed class PostgresChatNodeFixture : ChatNodeFixture
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.Postgres();
 }

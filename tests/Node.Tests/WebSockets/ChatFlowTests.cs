@@ -5,7 +5,7 @@ using Orchestrator.Node.Tests.Infrastructure;
 namespace Orchestrator.Node.Tests.WebSockets;
 
 /// <summary>The chat sequence of protocol.md end to end, on a real node with the demo booking agent.</summary>
-public sealed class ChatFlowTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+public abstract class ChatFlowTests<TFixture>(TFixture fixture) where TFixture : ChatNodeFixture
 {
     [Fact]
     public async Task A_booking_conversation_with_a_client_tool_from_greeting_to_stored_result()
@@ -159,3 +159,9 @@ public sealed class ChatFlowTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         throw new Xunit.Sdk.XunitException($"No stored result for {conversationId}");
     }
 }
+
+public sealed class ChatFlowOnSqliteTests(ChatNodeFixture fixture)
+    : ChatFlowTests<ChatNodeFixture>(fixture), IClassFixture<ChatNodeFixture>;
+
+public sealed class ChatFlowOnPostgresTests(PostgresChatNodeFixture fixture)
+    : ChatFlowTests<PostgresChatNodeFixture>(fixture), IClassFixture<PostgresChatNodeFixture>;
