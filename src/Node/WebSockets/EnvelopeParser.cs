@@ -12,7 +12,8 @@ namespace Orchestrator.Node.WebSockets;
 /// </summary>
 public static class EnvelopeParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    // Duplicate keys are refused while parsing; JsonObject would otherwise throw later, on first access.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     public static ParsedFrame Parse(ReadOnlySpan<byte> utf8)
     {
@@ -28,11 +29,11 @@ public static class EnvelopeParser
             return Invalid("Message is not valid JSON");
         }
 
-        if (envelope["type"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var type) || type.Length == 0)
-            return Invalid("Message has no 'type'");
-
+        string? type = null;
         try
         {
+            if (envelope["type"] is not JsonValue typeValue || !typeValue.TryGetValue(out type) || type.Length == 0)
+                return Invalid("Message has no 'type'");
             return type switch
             {
                 "initialize" => ParseInitialize(Payload(envelope, "request", "data")),
@@ -43,9 +44,9 @@ public static class EnvelopeParser
                 _ => new ParsedFrame.UnknownType(type),
             };
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException)
         {
-            // JsonNode accessors throw this for a value of an unexpected kind.
+            // JsonNode accessors throw these for a value of an unexpected kind.
             return Invalid($"Invalid payload for '{type}'");
         }
     }
