@@ -12,9 +12,10 @@ eval "$("$root/scripts/postgres.sh")"
 export ORCH_TEST_PG
 cd "$root"
 dotnet build Orchestrator.sln -c Release -nologo -v q
-dotnet test Orchestrator.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee /tmp/orch-test-output.txt
+# A hung test is killed (and reported) instead of eating CI's time.
+dotnet test Orchestrator.sln -c Release --no-build -nologo --blame-hang-timeout 10m "$@" 2>&1 | tee /tmp/orch-test-output.txt
 status=${PIPESTATUS[0]}
 # One plain closing line over all test projects.
 awk '/^(Passed!|Failed!)/ { for (i=1;i<=NF;i++) { if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
-     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/orch-test-output.txt | sed 's/,$//'
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/orch-test-output.txt
 exit "$status"
