@@ -12,7 +12,7 @@ public static class Operations
 {
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHealthChecks();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"]);
         services.AddHostedService<DemoSeeder>();
         return services;
     }
@@ -20,8 +20,11 @@ public static class Operations
     public static WebApplication MapOperations(this WebApplication app)
     {
         // Liveness: the process and its actor system; readiness: also a cluster member that is up.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("liveness") });
-        app.MapHealthChecks("/readyz");
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("liveness"), ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapGet("/api/v1/misc/concurrency", async (IRequiredActor<ConversationRegion> conversations, CancellationToken ct) =>
         {
             var region = await conversations.GetAsync(ct);
