@@ -12,7 +12,11 @@ public static class NodeHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The demo page ships beside the assembly, so it is found wherever the node is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
         configure?.Invoke(builder);
 
         builder.Services
@@ -23,6 +27,8 @@ public static class NodeHost
             .AddOperations(builder.Configuration);
 
         var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles(); // the demo page at /
         app.MapOrchestratorApi();
         app.MapWebCallEndpoint();
         app.MapOperations();

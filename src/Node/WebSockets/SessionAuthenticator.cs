@@ -16,6 +16,8 @@ public sealed class SessionAuthenticator(IWebIntegrationStore integrations, IAge
     {
         public sealed record Allowed(SessionContext Session) : Outcome;
         public sealed record Refused(string Error) : Outcome;
+        /// <summary>The check itself failed (the database is down, say): a server error, not the client's.</summary>
+        public sealed record Failed : Outcome;
     }
 
     public async Task<Outcome> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ namespace Orchestrator.Node.WebSockets;
 public static class WebCallEndpoint
 {
     public const string Path = "/api/v1/ws/webCall";
+    public const string ServerErrorMessage = "Internal server error";
 
     public static IServiceCollection AddWebCallEndpoint(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,19 +27,33 @@ public static class WebCallEndpoint
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, SessionAuthenticator authenticator,
-        ActorSystem system, IRequiredActor<ConversationRegion> conversations, IOptions<WebSocketSettings> options)
+        ActorSystem system, IRequiredActor<ConversationRegion> conversations, IOptions<WebSocketSettings> options,
+        ILoggerFactory loggers)
     {
         if (!http.WebSockets.IsWebSocketRequest)
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "WebSocket upgrade required",
                 detail: $"{Path} speaks the conversation protocol over a WebSocket; connect with a WebSocket client.");
 
-        var outcome = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
+        SessionAuthenticator.Outcome outcome;
+        try
+        {
+            outcome = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The client is told the server failed (1011), never the exception itself.
+            loggers.CreateLogger(typeof(WebCallEndpoint)).LogError(ex, "Authenticating a conversation socket failed");
+            outcome = new SessionAuthenticator.Outcome.Failed();
+        }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var connection = new SocketConnection(socket, options.Value);
         switch (outcome)
         {
             case SessionAuthenticator.Outcome.Refused refused:
                 await connection.RefuseAsync(refused.Error, CloseCodes.PolicyViolation);
+                break;
+            case SessionAuthenticator.Outcome.Failed:
+                await connection.RefuseAsync(ServerErrorMessage, CloseCodes.ServerError);
                 break;
             case SessionAuthenticator.Outcome.Allowed allowed:
                 var region = await conversations.GetAsync(http.RequestAborted);

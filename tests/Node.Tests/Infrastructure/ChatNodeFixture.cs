@@ -44,7 +44,7 @@ public class ChatNodeFixture : IAsyncLifetime
 
     /// <summary>A web integration for <paramref name="agent"/> (the demo agent by default) and a fresh token.</summary>
     public async Task<string> TokenAsync(string[]? features = null, List<string>? origins = null, bool enabled = true,
-        Agent? agent = null, DateTimeOffset? expiresAt = null)
+        Agent? agent = null, DateTimeOffset? expiresAt = null, List<string>? clientTools = null)
     {
         var store = Node.Services.GetRequiredService<IWebIntegrationStore>();
         var target = agent ?? Agent;
@@ -55,7 +55,7 @@ public class ChatNodeFixture : IAsyncLifetime
             Enabled = enabled,
             Origins = origins ?? [],
             Features = [.. (features ?? AllFeatures).Select(f => new IntegrationFeature(f, true))],
-            Tools = [.. target.Config.Tools.Select(t => t.Name)],
+            Tools = clientTools ?? [.. target.Config.Tools.Select(t => t.Name)],
         });
         var token = await store.CreateTokenAsync(integration.Id, "t", expiresAt);
         return token!.Token;

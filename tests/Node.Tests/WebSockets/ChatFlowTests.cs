@@ -123,6 +123,20 @@ public abstract class ChatFlowTests<TFixture>(TFixture fixture) where TFixture :
     }
 
     [Fact]
+    public async Task A_tool_the_integration_does_not_let_the_client_run_gets_its_fallback_with_status_error()
+    {
+        await using var client = await fixture.ConnectAsync(await fixture.TokenAsync(clientTools: []));
+        await client.InitializeAsync();
+        await client.ExpectAsync("text");
+        foreach (var line in new[] { "book a table for 2 people", "2030-01-02", "19:30", "Dee" })
+            await client.SayAsync(line);
+        var logged = await client.ExpectAsync("toolCallResult");
+        Assert.Equal("error", logged["content"]!["status"]!.GetValue<string>());
+        Assert.Equal("We will call you to confirm.", logged["content"]!["result"]!["message"]!.GetValue<string>());
+        Assert.StartsWith("Sorry, I couldn't complete the booking", await client.NextTextAsync("assistant"));
+    }
+
+    [Fact]
     public async Task A_disabled_agent_fails_to_open()
     {
         var agent = await fixture.CreateAgentAsync(ChatNodeFixture.DemoAgent() with { IsEnabled = false });

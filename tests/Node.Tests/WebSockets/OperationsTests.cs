@@ -41,3 +41,17 @@ public sealed class OperationsTests(ChatNodeFixture fixture) : IClassFixture<Cha
         Assert.Equal(0, counts["queued"]!.GetValue<int>());
     }
 }
+
+public sealed class DemoPageTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    [Fact]
+    public async Task The_demo_page_and_its_script_are_served_at_the_root()
+    {
+        using var http = fixture.Node.CreateClient(authorized: false);
+        var page = await http.GetAsync("/");
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("demo.js", await page.Content.ReadAsStringAsync());
+        var script = await http.GetStringAsync("/demo.js");
+        Assert.Contains("/api/v1/ws/webCall", script);
+    }
+}
