@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Storage.Agents;
+using Orchestrator.Storage.Conversations;
 using Orchestrator.Storage.Database;
 using Orchestrator.Storage.Integrations;
 using Orchestrator.Storage.Results;
@@ -33,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IWebIntegrationStore, SqlWebIntegrationStore>();
         services.TryAddSingleton<IResultStore, SqlResultStore>();
         services.TryAddSingleton<IConversationResultStore>(sp => sp.GetRequiredService<IResultStore>());
+        services.TryAddSingleton<ILiveConversationIndex, SqlLiveConversationIndex>();
         return services;
     }
 

@@ -118,7 +118,7 @@ public sealed class ConversationResilienceTests : ConversationTestBase
     {
         var socket = CreateTestProbe();
         var parent = Sys.ActorOf(Props.Create(() => new RestartingParent(
-            ConversationEntity.Props("r6", Settings, Engines, Results))));
+            ConversationEntity.Props("r6", Settings, Engines, Results, LiveIndex))));
         parent.Tell(new Start("r6", TestAgent(), "chat", new JsonObject(), null, ["book_table"], socket.Ref));
         ExpectMsg<ConversationReplies.Started>();
         socket.ExpectMsg<ConversationOutput.Connected>();

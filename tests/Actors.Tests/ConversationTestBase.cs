@@ -15,11 +15,15 @@ public abstract class ConversationTestBase : Akka.TestKit.Xunit2.TestKit
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         akka.loglevel = WARNING
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp.port = 0
+        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
         """);
 
     protected readonly FakeEngine Engine = new();
     protected readonly FakeEngineFactory Engines;
     protected readonly FakeResultStore Results = new();
+    protected readonly FakeLiveIndex LiveIndex = new();
 
     protected ConversationSettings Settings = new()
     {
@@ -49,7 +53,7 @@ public abstract class ConversationTestBase : Akka.TestKit.Xunit2.TestKit
     };
 
     protected IActorRef NewEntity(string id) =>
-        Sys.ActorOf(ConversationEntity.Props(id, Settings, Engines, Results), id);
+        Sys.ActorOf(ConversationEntity.Props(id, Settings, Engines, Results, LiveIndex), id);
 
     /// <summary>Starts a chat conversation whose outputs go to <paramref name="socket"/>, and reads the greeting.</summary>
     protected IActorRef StartChat(string id, TestProbe socket, Agent? agent = null, IReadOnlyList<string>? clientTools = null)

@@ -27,6 +27,7 @@ public sealed class FakeEngine : IDialogueEngine
             DialogueInput.UserSaid { Text: "secret" } => [new DialogueAction.CallTool($"call-{steps}", "server_tool", new JsonObject())],
             DialogueInput.UserSaid { Text: "bye" } => [new DialogueAction.Say("Goodbye."), new DialogueAction.End()],
             DialogueInput.UserSaid { Text: "boom" } => throw new InvalidOperationException("engine exploded"),
+            DialogueInput.UserSaid { Text: "slow" } => SlowReply(next, cancellationToken),
             DialogueInput.UserSaid { Text: "flaky" } when _flakyFailures.AddOrUpdate(state ?? "", 1, (_, n) => n + 1) == 1
                 => throw new InvalidOperationException("transient"),
             DialogueInput.UserSaid said => [new DialogueAction.Say($"You said: {said.Text} (step {steps})")],
@@ -35,6 +36,13 @@ public sealed class FakeEngine : IDialogueEngine
             _ => [],
         };
         return ValueTask.FromResult(new DialogueStep(actions, next));
+    }
+
+    /// <summary>Lets a test act while a step is still running.</summary>
+    private static IReadOnlyList<DialogueAction> SlowReply(string state, CancellationToken cancellationToken)
+    {
+        Task.Delay(500, cancellationToken).Wait(cancellationToken);
+        return [new DialogueAction.Say("Slowly.")];
     }
 }
 
@@ -65,4 +73,28 @@ public sealed class FakeResultStore : IConversationResultStore
         Saved[result.ConversationId] = result;
         return Task.CompletedTask;
     }
+}
+
+/// <summary>An in-memory live-conversation index.</summary>
+public sealed class FakeLiveIndex : ILiveConversationIndex
+{
+    public readonly ConcurrentDictionary<string, DateTimeOffset> Live = new();
+    public readonly ConcurrentBag<string> Finished = [];
+
+    public Task MarkLiveAsync(string conversationId, DateTimeOffset startedAt, CancellationToken cancellationToken = default)
+    {
+        Live[conversationId] = startedAt;
+        return Task.CompletedTask;
+    }
+
+    public Task MarkFinishedAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        Live.TryRemove(conversationId, out _);
+        Finished.Add(conversationId);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ListLiveAsync(string? afterId, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(
+            [.. Live.Keys.Where(k => string.CompareOrdinal(k, afterId ?? "") > 0).Order(StringComparer.Ordinal).Take(limit)]);
 }

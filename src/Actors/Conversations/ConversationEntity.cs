@@ -32,12 +32,14 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     private sealed record SaveResult;
     private sealed record ResultSaved;
     private sealed record ResultSaveFailed(string Reason);
+    private sealed record IndexUpdateFailed(string Reason);
     private sealed record Relink(IActorRef? Socket);
 
     private readonly string _conversationId;
     private readonly ConversationSettings _settings;
     private readonly IDialogueEngineFactory _engines;
     private readonly IConversationResultStore _results;
+    private readonly ILiveConversationIndex _live;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private ConversationState _state = new();
@@ -50,17 +52,25 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     private TimeSpan _resultBackoff;
     /// <summary>Outputs held between a restart and the relink of the socket that follows it.</summary>
     private List<ConversationOutput>? _heldOutputs;
+    /// <summary>
+    /// User turns received but not yet recorded: each is recorded together with the dialogue step
+    /// that answers it, one journal write per turn. Its echo goes out only once it is recorded.
+    /// </summary>
+    private readonly Queue<(string Text, DateTimeOffset At)> _unrecordedUserTurns = new();
+    /// <summary>The unrecorded user turn the running step answers, if any.</summary>
+    private (string Text, DateTimeOffset At)? _stepUserTurn;
 
     public ITimerScheduler Timers { get; set; } = null!;
     public override string PersistenceId => "conversation-" + _conversationId;
 
     public ConversationEntity(string conversationId, ConversationSettings settings,
-        IDialogueEngineFactory engines, IConversationResultStore results)
+        IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live)
     {
         _conversationId = conversationId;
         _settings = settings;
         _engines = engines;
         _results = results;
+        _live = live;
         _resultBackoff = settings.ResultRetryBackoff;
 
         Recover<SnapshotOffer>(offer =>
@@ -77,6 +87,8 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         Command<ToolResponse>(OnToolResponse);
         Command<ConversationCommands.Terminate>(_ => EndIfLive(FinishReasons.UserTerminated));
         Command<GetStatus>(_ => Sender.Tell(StatusReply()));
+        Command<Wake>(_ => OnWake());
+        Command<IndexUpdateFailed>(f => _log.Warning("Live-conversation index update for {0} failed: {1}", _conversationId, f.Reason));
 
         Command<DialogueRunner.StepDone>(OnStepDone);
         Command<DialogueRunner.StepFailed>(OnStepFailed);
@@ -87,7 +99,11 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         Command<Terminated>(OnTerminated);
 
         Command<SaveResult>(_ => SaveResultNow());
-        Command<ResultSaved>(_ => Persist(new ResultStored(DateTimeOffset.UtcNow), e => { ApplyAndCount(e); Passivate(); }));
+        Command<ResultSaved>(_ => Persist(new ResultStored(DateTimeOffset.UtcNow), e =>
+        {
+            ApplyAndCount(e);
+            FinishAndPassivate();
+        }));
         Command<ResultSaveFailed>(OnResultSaveFailed);
 
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -95,11 +111,12 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<Stop>(_ => Context.Stop(Self));
+        Command<Done>(_ => { });
     }
 
     public static Props Props(string conversationId, ConversationSettings settings,
-        IDialogueEngineFactory engines, IConversationResultStore results) =>
-        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results));
+        IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live) =>
+        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live));
 
     // ---- supervision: the runner restarts on failure; anything else escalates to the shard.
 
@@ -146,6 +163,7 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         {
             ApplyAndCount(e);
             replyTo.Tell(new ConversationReplies.Started(_conversationId));
+            UpdateIndex(_live.MarkLiveAsync(_conversationId, e.At));
             if (start.Socket is not null) LinkSocket(start.Socket);
             Emit(new ConversationOutput.Connected(_conversationId));
             if (!StartDialogue()) return;
@@ -192,13 +210,18 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
             Sender.Tell(new ConversationOutput.Error(_state.IsEnded ? "Conversation has ended" : "Unknown conversation"));
             return;
         }
-        Persist(new UserSaid(message.Text, DateTimeOffset.UtcNow), e =>
-        {
-            ApplyAndCount(e);
-            Emit(new ConversationOutput.Utterance(Speakers.User, e.Text, false));
-            Timers.Cancel(nameof(SilenceElapsed));
-            TryRunNextStep();
-        });
+        _unrecordedUserTurns.Enqueue((message.Text, DateTimeOffset.UtcNow));
+        Timers.Cancel(nameof(SilenceElapsed));
+        TryRunNextStep();
+    }
+
+    private void OnWake()
+    {
+        // Recovery has already done the work (timers, grace period, pending steps). A conversation
+        // that never started was only ever in the index by accident.
+        if (_state.IsStarted) return;
+        UpdateIndex(_live.MarkFinishedAsync(_conversationId));
+        Passivate();
     }
 
     private void OnToolResponse(ToolResponse response)
@@ -276,19 +299,41 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>Recorded inputs go first (greeting, tool results, silence), then new user turns.</summary>
     private void TryRunNextStep()
     {
-        if (_stepInFlight || _state.IsEnded || _runner is null || _state.PendingInputs.IsEmpty) return;
+        if (_stepInFlight || _state.IsEnded || _runner is null) return;
+        DialogueInput input;
+        if (!_state.PendingInputs.IsEmpty)
+        {
+            _stepUserTurn = null;
+            input = ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
+        }
+        else if (_unrecordedUserTurns.TryDequeue(out var turn))
+        {
+            _stepUserTurn = turn;
+            input = new DialogueInput.UserSaid(turn.Text);
+        }
+        else return;
         _stepInFlight = true;
-        var input = ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
         _runner.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState, input));
+    }
+
+    /// <summary>The user turn the step answered is recorded with the step, ahead of its effects.</summary>
+    private List<object> WithStepUserTurn(IEnumerable<object> events)
+    {
+        var all = new List<object>();
+        if (_stepUserTurn is { } turn) all.Add(new UserSaid(turn.Text, turn.At));
+        _stepUserTurn = null;
+        all.AddRange(events);
+        return all;
     }
 
     private void OnStepDone(DialogueRunner.StepDone done)
     {
         if (done.Seq != _stepSeq || _state.IsEnded) return;
         _stepFailures = 0;
-        var events = ConversationDecisions.EventsForStep(_state, done.Step, DateTimeOffset.UtcNow);
+        var events = WithStepUserTurn(ConversationDecisions.EventsForStep(_state, done.Step, DateTimeOffset.UtcNow));
         var remaining = events.Count;
         PersistAll(events, e =>
         {
@@ -305,21 +350,29 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     {
         if (failed.Seq != _stepSeq || _state.IsEnded) return;
         _log.Warning("Dialogue step failed in {0}: {1}", _conversationId, failed.Reason);
-        _stepInFlight = false;
         if (++_stepFailures <= _settings.DialogueStepRetries)
         {
-            TryRunNextStep(); // the runner is restarted before it reads this
+            // The same input again: the runner is restarted before it reads this.
+            var input = _stepUserTurn is { } turn
+                ? new DialogueInput.UserSaid(turn.Text)
+                : ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
+            _runner!.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState, input));
             return;
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
         _stepFailures = 0;
-        var skip = new DialogueAdvanced(_state.DialogueState ?? "");
-        var apology = new AssistantSaid(_settings.DialogueFailureReply, DateTimeOffset.UtcNow);
-        PersistAll(new object[] { skip, apology }, e =>
+        var events = WithStepUserTurn(
+        [
+            new DialogueAdvanced(_state.DialogueState ?? ""),
+            new AssistantSaid(_settings.DialogueFailureReply, DateTimeOffset.UtcNow),
+        ]);
+        PersistAll(events, e =>
         {
             ApplyAndCount(e);
             React(e);
-            if (e is AssistantSaid) TryRunNextStep();
+            if (e is not AssistantSaid) return;
+            _stepInFlight = false;
+            TryRunNextStep();
         });
     }
 
@@ -329,6 +382,9 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     {
         switch (evt)
         {
+            case UserSaid heard:
+                Emit(new ConversationOutput.Utterance(Speakers.User, heard.Text, false));
+                break;
             case AssistantSaid said:
                 Emit(new ConversationOutput.Utterance(Speakers.Assistant, said.Text, false));
                 break;
@@ -347,10 +403,14 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>Ends the conversation; user turns not yet recorded are recorded with the end, so none is lost.</summary>
     private void EndIfLive(string finishReason, string? error = null)
     {
         if (_state.IsEnded || !_state.IsStarted) return;
-        Persist(ConversationDecisions.End(finishReason, DateTimeOffset.UtcNow, error), e =>
+        var events = WithStepUserTurn(_unrecordedUserTurns.Select(t => (object)new UserSaid(t.Text, t.At)));
+        _unrecordedUserTurns.Clear();
+        events.Add(ConversationDecisions.End(finishReason, DateTimeOffset.UtcNow, error));
+        PersistAll(events, e =>
         {
             ApplyAndCount(e);
             React(e);
@@ -390,7 +450,8 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         if (!_state.IsStarted) return;
         if (_state.IsEnded)
         {
-            if (!_state.ResultStored) SaveResultNow();
+            if (_state.ResultStored) FinishAndPassivate();
+            else SaveResultNow();
             return;
         }
         if (!StartDialogue()) return;
@@ -404,7 +465,43 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         TryRunNextStep();
     }
 
+    // ---- the journal failing
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The actor stops after this; the socket re-links to the recovered entity. Say so, rather
+        // than let the turn vanish.
+        _log.Error(cause, "Journal write failed for {0} ({1})", _conversationId, @event.GetType().Name);
+        Emit(new ConversationOutput.Error(StorageUnavailable, "storage_unavailable"));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Journal rejected an event of {0} ({1})", _conversationId, @event.GetType().Name);
+        Emit(new ConversationOutput.Error(StorageUnavailable, "storage_unavailable"));
+        _stepInFlight = false;
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    public const string StorageUnavailable = "Your last message could not be recorded. Please send it again.";
+
     // ---- helpers
+
+    /// <summary>The result is stored: leave the live index and stop.</summary>
+    private void FinishAndPassivate()
+    {
+        UpdateIndex(_live.MarkFinishedAsync(_conversationId));
+        Passivate();
+    }
+
+    private void UpdateIndex(Task update) =>
+        update.PipeTo(Self, success: () => Done.Instance, failure: ex => new IndexUpdateFailed(ex.GetBaseException().Message));
+
+    private sealed class Done
+    {
+        public static readonly Done Instance = new();
+    }
 
     private void LinkSocket(IActorRef socket)
     {

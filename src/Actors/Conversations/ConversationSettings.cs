@@ -20,6 +20,9 @@ public sealed record ConversationSettings
     /// <summary>First delay before retrying a failed result save; doubles up to a minute.</summary>
     public TimeSpan ResultRetryBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the reviver wakes live conversations whose node may have gone (also on start and when a node leaves).</summary>
+    public TimeSpan ReviveInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Said when the dialogue keeps failing, so the user is not left waiting.</summary>
     public string DialogueFailureReply { get; init; } = "Sorry, something went wrong on my side. Could you say that again?";
 }

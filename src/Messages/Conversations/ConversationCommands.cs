@@ -39,6 +39,12 @@ public static class ConversationCommands
     /// <summary>The client ended the conversation (user_terminated).</summary>
     public sealed record Terminate(string ConversationId) : IWithConversationId, IOrchestratorMessage;
 
+    /// <summary>
+    /// Brings a conversation back into memory after its node stopped: it recovers from its journal
+    /// and either resumes or ends. No reply.
+    /// </summary>
+    public sealed record Wake(string ConversationId) : IWithConversationId, IOrchestratorMessage;
+
     /// <summary>Asks for a summary of the live state; replies <see cref="ConversationReplies.Status"/>.</summary>
     public sealed record GetStatus(string ConversationId) : IWithConversationId, IOrchestratorMessage;
 }

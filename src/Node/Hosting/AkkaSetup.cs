@@ -56,7 +56,8 @@ public static class AkkaSetup
                     (system, registry, resolver) => conversationId => ConversationEntity.Props(
                         conversationId, conversationSettings,
                         provider.GetRequiredService<IDialogueEngineFactory>(),
-                        provider.GetRequiredService<IConversationResultStore>()),
+                        provider.GetRequiredService<IConversationResultStore>(),
+                        provider.GetRequiredService<ILiveConversationIndex>()),
                     new ConversationMessageExtractor(clusterSettings.NumberOfShards),
                     new ShardOptions
                     {
@@ -66,7 +67,14 @@ public static class AkkaSetup
                         // Live conversations hold timers (tool timeouts, grace period): they end and
                         // passivate themselves instead of being stopped for idleness.
                         ShouldPassivateIdleEntities = false,
-                    });
+                    })
+                .WithSingleton<ConversationReviverSingleton>("conversation-reviver",
+                    (_, registry, _) => ConversationReviver.Props(
+                        registry.Get<ConversationRegion>(),
+                        provider.GetRequiredService<ILiveConversationIndex>(),
+                        conversationSettings.ReviveInterval),
+                    new ClusterSingletonOptions { Role = "conversation" },
+                    createProxyToo: false);
 
             if (clusterSettings.SeedNodes.Length == 0)
             {

@@ -72,5 +72,12 @@ internal static class Schema
         "CREATE INDEX IF NOT EXISTS ix_orch_results_call_type ON orch_conversation_results (call_type)",
         "CREATE INDEX IF NOT EXISTS ix_orch_results_campaign ON orch_conversation_results (campaign_id)",
         "CREATE INDEX IF NOT EXISTS ix_orch_results_duration ON orch_conversation_results (duration_seconds)",
+
+        // Conversations started and not yet finished with a stored result: what the reviver wakes.
+        """
+        CREATE TABLE IF NOT EXISTS orch_live_conversations (
+            conversation_id TEXT PRIMARY KEY,
+            started_at BIGINT NOT NULL)
+        """,
     ];
 }

@@ -63,4 +63,35 @@ public sealed class NodeRestartTests
             Assert.Equal(5, result["transcription"]!.AsArray().Count);
         }
     }
+
+    [Fact]
+    public async Task A_conversation_left_live_by_a_stopped_node_is_ended_and_stored_by_the_next_one()
+    {
+        using var database = TestDatabase.Sqlite();
+        var settings = new Dictionary<string, string?> { ["Orchestrator:Conversations:ResumeGracePeriod"] = "00:00:01" };
+        string id;
+        await using (var node = await TestNode.StartAsync(database, settings))
+        {
+            var agent = await node.Services.GetRequiredService<IAgentStore>().CreateAsync(ChatNodeFixture.DemoAgent());
+            await using var client = await ProtocolClient.ConnectAsync(
+                node.WebSocketUri($"authorization={TestNode.ApiKey}&agentId={agent.AgentId}"));
+            await client.InitializeAsync();
+            id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+            await client.ExpectAsync("text");
+        } // the node stops with the conversation live and its client gone for good
+
+        await using (var node = await TestNode.StartAsync(database, settings))
+        {
+            using var http = node.CreateClient();
+            JsonObject? result = null;
+            for (var i = 0; i < 150 && result is null; i++)
+            {
+                var response = await http.GetAsync($"/api/v1/callresults/{id}");
+                if (response.IsSuccessStatusCode) result = await response.Content.ReadFromJsonAsync<JsonObject>();
+                else await Task.Delay(100);
+            }
+            Assert.NotNull(result);
+            Assert.Equal("connection_lost", result!["finishReason"]!.GetValue<string>());
+        }
+    }
 }
