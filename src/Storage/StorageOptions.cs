@@ -15,6 +15,29 @@ public sealed class StorageOptions
     /// <summary>Defaults to a SQLite file under ./data when empty.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// Where the Akka journal and snapshots go. Empty: on PostgreSQL the same database; on SQLite a
+    /// file of its own beside the main one (<c>orchestrator-journal.db</c>), because SQLite lets one
+    /// writer at a time into a file and the journal should never queue behind the other records.
+    /// </summary>
+    public string JournalConnectionString { get; set; } = "";
+
+    public string EffectiveJournalConnectionString
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(JournalConnectionString)) return JournalConnectionString;
+            if (IsPostgres) return EffectiveConnectionString;
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(EffectiveConnectionString);
+            var source = builder.DataSource;
+            if (string.IsNullOrWhiteSpace(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+                return EffectiveConnectionString;
+            builder.DataSource = Path.Combine(Path.GetDirectoryName(source) ?? "",
+                Path.GetFileNameWithoutExtension(source) + "-journal" + Path.GetExtension(source));
+            return builder.ConnectionString;
+        }
+    }
+
     public bool IsPostgres => string.Equals(Provider, StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase)
                               || string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
 

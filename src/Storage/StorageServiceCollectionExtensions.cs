@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<SqlDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
+        services.AddHostedService<SqliteJournalFilePreparer>();
 
         services.TryAddSingleton<IAgentStore, SqlAgentStore>();
         services.TryAddSingleton<IWebIntegrationStore, SqlWebIntegrationStore>();

@@ -120,6 +120,23 @@ public sealed class WebIntegrationStoreTests
     }
 
     [Theory, SqliteCase, PostgresCase]
+    public async Task Last_use_is_kept_to_the_minute_so_connects_rarely_write(string provider)
+    {
+        await using var db = await StorageDatabase.CreateAsync(provider);
+        var integration = await db.Integrations.CreateAsync(NewIntegration());
+        var issued = (await db.Integrations.CreateTokenAsync(integration.Id, "website", null))!;
+
+        await db.Integrations.AuthenticateTokenAsync(issued.Token);
+        db.Time.Advance(TimeSpan.FromSeconds(30));
+        await db.Integrations.AuthenticateTokenAsync(issued.Token);
+        Assert.Equal(issued.CreatedAt, Assert.Single(await db.Integrations.ListTokensAsync(integration.Id)).LastUsedAt);
+
+        db.Time.Advance(TimeSpan.FromSeconds(31));
+        await db.Integrations.AuthenticateTokenAsync(issued.Token);
+        Assert.Equal(issued.CreatedAt.AddSeconds(61), Assert.Single(await db.Integrations.ListTokensAsync(integration.Id)).LastUsedAt);
+    }
+
+    [Theory, SqliteCase, PostgresCase]
     public async Task Expired_token_does_not_authenticate(string provider)
     {
         await using var db = await StorageDatabase.CreateAsync(provider);

@@ -85,13 +85,16 @@ public static class AkkaSetup
         return services;
     }
 
-    /// <summary>The journal and snapshot store on the same database as everything else.</summary>
+    /// <summary>The journal and snapshot store: the same PostgreSQL database, or a SQLite file of their own.</summary>
     private static Config PersistenceHocon(StorageOptions storage)
     {
         // SQLite writers must wait for each other rather than fail: the same busy timeout as the stores.
         var connectionString = storage.IsPostgres
-            ? storage.EffectiveConnectionString
-            : SqliteDialect.NormalizeConnectionString(storage.EffectiveConnectionString);
+            ? storage.EffectiveJournalConnectionString
+            : SqliteDialect.NormalizeConnectionString(storage.EffectiveJournalConnectionString);
+        // SQLite takes one writer at a time: parallel journal writers would only wait on each other.
+        // The journal batches the events of many conversations into each write either way.
+        var parallelism = storage.IsPostgres ? 3 : 1;
         var cs = connectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
         var provider = storage.LinqToDbProvider;
         var mapping = storage.IsPostgres ? "postgresql" : "sqlite";
@@ -104,6 +107,7 @@ public static class AkkaSetup
                   provider-name = "{{provider}}"
                   table-mapping = {{mapping}}
                   auto-initialize = on
+                  parallelism = {{parallelism}}
                 }
               }
               snapshot-store {

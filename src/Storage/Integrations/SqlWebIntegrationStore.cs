@@ -138,6 +138,9 @@ public sealed class SqlWebIntegrationStore(SqlDialect dialect, TimeProvider time
         return await ReadTokensAsync(connection, integrationId, cancellationToken);
     }
 
+    /// <summary>lastUsedAt is kept to this resolution (one minute).</summary>
+    public const long LastUsedResolutionMs = 60_000;
+
     public async Task<(WebIntegration Integration, string TokenId)?> AuthenticateTokenAsync(string plainToken, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(plainToken)) return null;
@@ -146,8 +149,9 @@ public sealed class SqlWebIntegrationStore(SqlDialect dialect, TimeProvider time
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         string tokenId, integrationId;
+        long? lastUsed;
         await using (var select = dialect.Command(connection,
-            "SELECT id, integration_id FROM orch_integration_tokens " +
+            "SELECT id, integration_id, last_used_at FROM orch_integration_tokens " +
             "WHERE token_hash = @hash AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)")
             .With("@hash", IntegrationTokens.Hash(plainToken)).With("@now", now))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -155,11 +159,17 @@ public sealed class SqlWebIntegrationStore(SqlDialect dialect, TimeProvider time
             if (!await reader.ReadAsync(cancellationToken)) return null;
             tokenId = reader.GetString(0);
             integrationId = reader.GetString(1);
+            lastUsed = reader.IsDBNull(2) ? null : reader.GetInt64(2);
         }
 
-        await using (var touch = dialect.Command(connection, "UPDATE orch_integration_tokens SET last_used_at = @now WHERE id = @id")
-            .With("@now", now).With("@id", tokenId))
+        // Every socket connect passes here: write the last use at most once a minute per token,
+        // so connects do not queue behind each other on the database's write lock.
+        if (lastUsed is null || now - lastUsed.Value >= LastUsedResolutionMs)
+        {
+            await using var touch = dialect.Command(connection, "UPDATE orch_integration_tokens SET last_used_at = @now WHERE id = @id")
+                .With("@now", now).With("@id", tokenId);
             await touch.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         var integration = await ReadIntegrationAsync(connection, integrationId, cancellationToken);
         return integration is null ? null : (integration, tokenId);
