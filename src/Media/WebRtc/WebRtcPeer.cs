@@ -405,8 +405,11 @@ public sealed class WebRtcPeer : IAsyncDisposable
     {
         try
         {
-            var server = new DtlsSrtpServer(_certificate, answer.Fingerprint, _options.ConnectTimeout);
-            var session = await DtlsSrtpHandshake.AcceptAsync(server, _dtlsTransport, _options.ConnectTimeout, _stop.Token).ConfigureAwait(false);
+            // The watchdog reports the connect timeout (saying whether ICE or DTLS is missing); this
+            // later limit only guarantees the handshake thread ends.
+            var limit = _options.ConnectTimeout + TimeSpan.FromSeconds(1);
+            var server = new DtlsSrtpServer(_certificate, answer.Fingerprint, limit);
+            var session = await DtlsSrtpHandshake.AcceptAsync(server, _dtlsTransport, limit, _stop.Token).ConfigureAwait(false);
             var (outbound, inbound) = session.Keys.CreateContexts();
             _outbound = outbound;
             _inbound = inbound;
