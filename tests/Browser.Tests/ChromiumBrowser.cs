@@ -47,8 +47,12 @@ public sealed class ChromiumBrowser : IAsyncDisposable
         return browser;
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         try { await Context.CloseAsync(); } catch (PlaywrightException) { }
         _playwright.Dispose();
         try { Directory.Delete(_profile, recursive: true); } catch (IOException) { }

@@ -66,6 +66,48 @@ public class WebRtcPeerBrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Hanging_up_in_the_page_ends_the_call_at_once()
+    {
+        await using var call = await Call.StartAsync(output, new WebRtcPeerOptions
+        {
+            BindAddress = IPAddress.Loopback, RemoteFilter = CallServer.IsLoopback, ConsentTimeout = TimeSpan.FromSeconds(10),
+        });
+        await call.StartInBrowserAsync();
+        await call.ConnectedAsync();
+        var hangUp = Stopwatch.StartNew();
+        await call.Browser.Page.EvaluateAsync("() => window.hangUp()");
+        var reason = await call.FailedAsync(TimeSpan.FromSeconds(12));
+        output.WriteLine($"failed {hangUp.ElapsedMilliseconds} ms after pc.close(): {reason}");
+        // pc.close() sends a DTLS close_notify, so the peer need not wait for consent to run out.
+        Assert.Contains("closed the DTLS session", reason);
+        Assert.True(hangUp.Elapsed < TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Barge_in_stops_playback_at_once_and_reports_what_was_played()
+    {
+        await using var call = await Call.StartAsync(output, new WebRtcPeerOptions { BindAddress = IPAddress.Loopback, RemoteFilter = CallServer.IsLoopback });
+        await call.StartInBrowserAsync();
+        await call.ConnectedAsync();
+        var peer = call.Server.Peer;
+        long start = peer.PlaybackSentSamples;
+        long end = peer.SendAudio(TestAudio.Tone16k(300, TimeSpan.FromSeconds(5)));
+        var playing = Stopwatch.StartNew();
+        await Task.Delay(1000);
+        long sentBefore = peer.Statistics.RtpSent;
+        var cleared = peer.ClearPlayback();
+        var elapsed = playing.Elapsed;
+        long heard = Math.Clamp(cleared.SentSamples - start, 0, end - start);
+        output.WriteLine($"{peer.Statistics}");
+        output.WriteLine($"cleared after {elapsed.TotalMilliseconds:0} ms: sent {heard / 16.0:0} ms, dropped {cleared.Dropped.TotalMilliseconds:0} ms, {sentBefore} packets");
+        // Paced in real time: what was sent matches the wall clock to within a couple of frames.
+        Assert.InRange(heard / 16.0, elapsed.TotalMilliseconds - 60, elapsed.TotalMilliseconds + 60);
+        Assert.Equal(end - start - heard, cleared.DroppedSamples);
+        await Task.Delay(300);
+        Assert.InRange(peer.Statistics.RtpSent - sentBefore, 0, 1);
+    }
+
+    [Fact]
     public async Task Consent_is_lost_when_the_browser_stops_reaching_the_peer()
     {
         bool reachable = true;

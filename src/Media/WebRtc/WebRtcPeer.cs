@@ -17,8 +17,9 @@ namespace Orchestrator.Media.WebRtc;
 /// One browser call's media endpoint: a UDP socket of its own, ICE-lite, DTLS-SRTP (server role),
 /// SRTP audio both ways with the negotiated codec, RFC 4733 digits, sender reports.
 ///
-/// Threads: one receive loop (demultiplexes and handles every datagram), one paced sender loop
-/// (from <see cref="Connected"/> on), one watchdog, and the DTLS handshake on a thread of its own.
+/// Threads: one receive loop (demultiplexes and handles every datagram), a paced sender tick on
+/// the shared <see cref="MediaTickScheduler"/> (from <see cref="Connected"/> on), one watchdog, and
+/// the DTLS handshake on a thread of its own.
 /// Events are raised on those threads and must return quickly (an actor just tells itself).
 /// PCM in and out is mono 16-bit at <see cref="PcmSampleRate"/> (16 kHz, the speech pipeline's
 /// rate), resampled from/to the codec's rate here, so callers never see codec rates.
@@ -41,10 +42,10 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _receiveGate = new();
+    private readonly object _sendGate = new();
     private readonly uint _ssrc;
     private readonly Task _receiveLoop;
     private readonly Task _watchdog;
-    private Task _senderLoop = Task.CompletedTask;
 
     private int _state = (int)WebRtcPeerState.New;
     private WebRtcAnswer? _answer;
@@ -69,9 +70,12 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private RtpPacketizer? _packetizer;
     private readonly Queue<RtpPacket> _dtmfOut = new();
     private bool _idle = true;
+    private FramePacer? _pacer;
+    private TimeSpan _senderStarted, _nextReport;
+    private IDisposable? _senderRegistration;
 
     private long _stunChecks, _stunRejected, _dtlsDatagrams, _rtpReceived, _rtcpReceived, _srtpFailures,
-        _malformed, _filtered, _notReady, _rtpSent, _rtcpSent, _sendErrors, _framesDelivered;
+        _malformed, _filtered, _notReady, _rtpSent, _rtcpSent, _sendErrors, _framesDelivered, _pacerSkipped, _senderTicks;
 
     public WebRtcPeer(WebRtcPeerOptions? options = null)
     {
@@ -125,7 +129,8 @@ public sealed class WebRtcPeer : IAsyncDisposable
             lock (_receiveGate) lost = _jitter?.Lost ?? 0;
             return new(Read(ref _stunChecks), Read(ref _stunRejected), Read(ref _dtlsDatagrams), Read(ref _rtpReceived),
                 Read(ref _rtcpReceived), Read(ref _srtpFailures), Read(ref _malformed), Read(ref _filtered), Read(ref _notReady),
-                Read(ref _rtpSent), Read(ref _rtcpSent), Read(ref _sendErrors), Read(ref _framesDelivered), lost);
+                Read(ref _rtpSent), Read(ref _rtcpSent), Read(ref _sendErrors), Read(ref _framesDelivered), lost,
+                Read(ref _pacerSkipped), Read(ref _senderTicks));
         }
     }
 
@@ -216,14 +221,19 @@ public sealed class WebRtcPeer : IAsyncDisposable
         int previous = Interlocked.Exchange(ref _state, (int)WebRtcPeerState.Closed);
         if (previous == (int)WebRtcPeerState.Closed) return;
         _stop.Cancel();
+        _senderRegistration?.Dispose();
         try { _dtls?.Transport.Close(); } catch { /* best effort close_notify */ }
         _dtlsTransport.Close();
         _socket.Dispose();
-        try { await Task.WhenAll(_receiveLoop, _watchdog, _senderLoop).ConfigureAwait(false); } catch { /* loops end on cancellation */ }
+        try { await Task.WhenAll(_receiveLoop, _watchdog).ConfigureAwait(false); } catch { /* loops end on cancellation */ }
         lock (_receiveGate) _decoder?.Dispose();
-        _encoder?.Dispose();
+        // A tick in flight holds _sendGate; once it is ours no tick uses the encoder or SRTP again.
+        lock (_sendGate)
+        {
+            _encoder?.Dispose();
+            _outbound?.Dispose();
+        }
         _inbound?.Dispose();
-        _outbound?.Dispose();
         _stop.Dispose();
     }
 
@@ -429,7 +439,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, (int)WebRtcPeerState.Connected, (int)WebRtcPeerState.Answered) != (int)WebRtcPeerState.Answered) return;
         // Consent is counted from connection, not from a check that may be older than the handshake.
         Volatile.Write(ref _lastCheckMs, Math.Max(Volatile.Read(ref _lastCheckMs), _clock.ElapsedMilliseconds));
-        _senderLoop = Task.Run(SenderLoopAsync);
+        StartSender();
         var since = TimeSpan.FromMilliseconds(_clock.ElapsedMilliseconds - Volatile.Read(ref _answerAtMs));
         Raise(Connected, new WebRtcConnection(remote, _answer!.Codec, since));
     }
@@ -486,33 +496,36 @@ public sealed class WebRtcPeer : IAsyncDisposable
 
     // ---- send path ----
 
-    private async Task SenderLoopAsync()
+    private void StartSender()
     {
-        var pacer = new FramePacer(FrameDuration);
-        var started = _clock.Elapsed;
-        var nextReport = started + TimeSpan.FromMilliseconds(500);
-        // 10 ms ticks with deadline accounting: a tick's lateness never accumulates.
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        try
+        _pacer = new FramePacer(FrameDuration, maxBurst: 10);
+        _senderStarted = _clock.Elapsed;
+        _nextReport = _senderStarted + TimeSpan.FromMilliseconds(500);
+        _senderRegistration = _options.Scheduler.Register(SenderTick);
+    }
+
+    /// <summary>On the scheduler thread: send what is due, release jitter-buffered audio, report.</summary>
+    private void SenderTick()
+    {
+        lock (_sendGate) SenderTickLocked();
+    }
+
+    private void SenderTickLocked()
+    {
+        if (State != WebRtcPeerState.Connected) return;
+        var now = _clock.Elapsed;
+        int due = _pacer!.FramesDue(now - _senderStarted);
+        Interlocked.Exchange(ref _pacerSkipped, _pacer.FramesSkipped);
+        Interlocked.Increment(ref _senderTicks);
+        for (int i = 0; i < due; i++) SendOneFrame();
+        List<WebRtcAudioFrame> frames;
+        lock (_receiveGate) frames = DrainJitterLocked(_clock.ElapsedMilliseconds);
+        foreach (var frame in frames) Raise(AudioFrame, frame);
+        if (now >= _nextReport)
         {
-            do
-            {
-                if (State != WebRtcPeerState.Connected) return;
-                var now = _clock.Elapsed;
-                int due = pacer.FramesDue(now - started);
-                for (int i = 0; i < due; i++) SendOneFrame();
-                List<WebRtcAudioFrame> frames;
-                lock (_receiveGate) frames = DrainJitterLocked(_clock.ElapsedMilliseconds);
-                foreach (var frame in frames) Raise(AudioFrame, frame);
-                if (now >= nextReport)
-                {
-                    SendSenderReport();
-                    nextReport = now + _options.SenderReportInterval;
-                }
-            }
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
+            SendSenderReport();
+            _nextReport = now + _options.SenderReportInterval;
         }
-        catch (OperationCanceledException) { }
     }
 
     private void SendOneFrame()

@@ -39,4 +39,7 @@ public sealed record WebRtcPeerOptions
     public Func<IPEndPoint, bool>? RemoteFilter { get; init; }
 
     public string Cname { get; init; } = "orchestrator";
+
+    /// <summary>The thread that paces outbound audio; one for all calls by default.</summary>
+    public MediaTickScheduler Scheduler { get; init; } = MediaTickScheduler.Shared;
 }

@@ -31,4 +31,5 @@ public sealed record PlaybackCleared(long SentSamples, long DroppedSamples)
 public sealed record WebRtcPeerStatistics(
     long StunChecks, long StunRejected, long DtlsDatagrams, long RtpReceived, long RtcpReceived,
     long SrtpFailures, long Malformed, long FilteredRemote, long NotReady,
-    long RtpSent, long RtcpSent, long SendErrors, long AudioFramesDelivered, long JitterLost);
+    long RtpSent, long RtcpSent, long SendErrors, long AudioFramesDelivered, long JitterLost,
+    long PacerSkippedFrames, long SenderTicks);
