@@ -1,0 +1,26 @@
+using Orchestrator.Speech.Recognition.Pocketsphinx;
+
+namespace Orchestrator.Speech.Tests.Support;
+
+/// <summary>One recognizer for the whole run: model loading is the slow part.</summary>
+public sealed class PocketsphinxFixture : IDisposable
+{
+    private readonly Lazy<PocketsphinxRecognizer> _recognizer = new(() =>
+    {
+        NativeTools.Require(Native.Pocketsphinx);
+        return new PocketsphinxRecognizer();
+    });
+
+    public PocketsphinxRecognizer Recognizer => _recognizer.Value;
+
+    public void Dispose()
+    {
+        if (_recognizer.IsValueCreated) _recognizer.Value.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PocketsphinxCollection : ICollectionFixture<PocketsphinxFixture>
+{
+    public const string Name = "pocketsphinx";
+}
