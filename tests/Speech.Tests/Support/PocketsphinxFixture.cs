@@ -19,8 +19,12 @@ public sealed class PocketsphinxFixture : IDisposable
     }
 }
 
+/// <summary>
+/// Tests that run espeak-ng or pocketsphinx share this collection, so they run one at a time: the
+/// shared recognizer is loaded once and process-counting assertions see only their own children.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class PocketsphinxCollection : ICollectionFixture<PocketsphinxFixture>
 {
-    public const string Name = "pocketsphinx";
+    public const string Name = "native speech tools";
 }

@@ -3,6 +3,7 @@ using Orchestrator.Speech.Vad;
 
 namespace Orchestrator.Speech.Tests.Vad;
 
+[Collection(PocketsphinxCollection.Name)]
 public sealed class EndpointerTests
 {
     private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(100);

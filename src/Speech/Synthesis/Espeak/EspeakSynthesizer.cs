@@ -71,7 +71,11 @@ public sealed class EspeakSynthesizer(EspeakOptions? options = null) : ISpeechSy
                 if (n == 0) break;
                 var samples = wav.Feed(buffer.AsSpan(0, n));
                 if (samples.Length == 0) continue;
-                foreach (var chunk in chunker.Add(samples, wav.Format!.SampleRate)) yield return chunk;
+                foreach (var chunk in chunker.Add(samples, wav.Format!.SampleRate))
+                {
+                    cancellationToken.ThrowIfCancellationRequested(); // barge-in: not one chunk more
+                    yield return chunk;
+                }
             }
             cancellationToken.ThrowIfCancellationRequested();
             await process.WaitForExitAsync(cancellationToken);

@@ -61,7 +61,11 @@ public sealed class OpenAiSpeechSynthesizer(HttpClient http, OpenAiCompatibleOpt
                 samples = DecodePcm(buffer.AsSpan(0, n), ref carry);
                 rate = PcmSampleRate;
             }
-            foreach (var chunk in chunker.Add(samples, rate)) yield return chunk;
+            foreach (var chunk in chunker.Add(samples, rate))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return chunk;
+            }
         }
         if (wav is not null)
         {
