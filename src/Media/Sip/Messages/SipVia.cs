@@ -118,3 +118,13 @@ public sealed class SipVia
         return sb.ToString();
     }
 }
+
+public static class SipViaExtensions
+{
+    /// <summary>RFC 3261 §18.2.1: a server adds <c>received</c> when sent-by is not the packet's source.</summary>
+    public static bool HostAddressDiffers(this SipVia via, System.Net.IPAddress source)
+    {
+        string host = via.Host.Trim('[', ']');
+        return !System.Net.IPAddress.TryParse(host, out var address) || !address.Equals(source);
+    }
+}
