@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace Orchestrator.Media.Rtp;
+
+/// <summary>Where an <see cref="RtpSession"/> binds and how it plays out.</summary>
+public sealed record RtpSessionOptions
+{
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Inclusive even-port range to pick from; 0/0 lets the OS choose.</summary>
+    public int PortMin { get; init; }
+
+    public int PortMax { get; init; }
+
+    public JitterBufferOptions JitterBuffer { get; init; } = new();
+
+    /// <summary>Keep the stream (and any NAT binding) alive with silence when there is nothing to say.</summary>
+    public bool SendSilenceWhenIdle { get; init; } = true;
+
+    /// <summary>Follow the source address of incoming RTP (symmetric RTP, RFC 4961) instead of the SDP's.</summary>
+    public bool LatchToSource { get; init; } = true;
+}

@@ -1,0 +1,7 @@
+namespace Orchestrator.Media.Sip.Transport;
+
+public enum SipTransportKind
+{
+    Udp,
+    Tcp,
+}
