@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
+using LinqToDB;
 using Microsoft.Extensions.Options;
 using Orchestrator.Actors.Conversations;
 using Orchestrator.Actors.Ports;
@@ -30,6 +31,7 @@ public static class AkkaSetup
         var conversationSettings = configuration.GetSection(ConversationSettings.Section).Get<ConversationSettings>() ?? new ConversationSettings();
         services.AddSingleton(conversationSettings);
         services.AddSingleton<IDialogueEngineFactory, DialogueEngineFactory>();
+        services.AddSingleton<SqliteJournalInterceptor>();
 
         services.AddAkka(clusterSettings.SystemName, (builder, provider) =>
         {
@@ -38,6 +40,7 @@ public static class AkkaSetup
                 .ConfigureLoggers(loggers => loggers.AddLoggerFactory())
                 .WithCustomSerializer("orchestrator", [typeof(IOrchestratorMessage)], system => new OrchestratorSerializer(system))
                 .AddHocon(PersistenceHocon(storage), HoconAddMode.Prepend)
+                .WithSqliteJournalPragmas(storage, provider)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .WithRemoting(new RemoteOptions
                 {
@@ -83,6 +86,17 @@ public static class AkkaSetup
             }
         });
         return services;
+    }
+
+    /// <summary>On SQLite, the journal's linq2db connections get our pragmas through a connection interceptor.</summary>
+    private static AkkaConfigurationBuilder WithSqliteJournalPragmas(this AkkaConfigurationBuilder builder,
+        StorageOptions storage, IServiceProvider provider)
+    {
+        if (storage.IsPostgres) return builder;
+        var options = new LinqToDB.DataOptions()
+            .UseConnectionString(storage.LinqToDbProvider, SqliteDialect.NormalizeConnectionString(storage.EffectiveJournalConnectionString))
+            .UseInterceptor(provider.GetRequiredService<SqliteJournalInterceptor>());
+        return builder.AddSetup(new Akka.Persistence.Sql.Config.DataOptionsSetup(options));
     }
 
     /// <summary>The journal and snapshot store: the same PostgreSQL database, or a SQLite file of their own.</summary>

@@ -1,7 +1,6 @@
 using Orchestrator.Messages.Integrations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Node.Api;
-using Orchestrator.Storage.Agents;
 using Orchestrator.Storage.Integrations;
 
 namespace Orchestrator.Node.WebSockets;
@@ -10,7 +9,7 @@ namespace Orchestrator.Node.WebSockets;
 /// Decides who may open a conversation socket: a web-integration token (browsers, with an Origin
 /// check) or an API key naming the agent (servers). Failures carry the fixed texts of protocol.md.
 /// </summary>
-public sealed class SessionAuthenticator(IWebIntegrationStore integrations, IAgentStore agents, IApiKeyValidator apiKeys)
+public sealed class SessionAuthenticator(IWebIntegrationStore integrations, AgentSnapshots agents, IApiKeyValidator apiKeys)
 {
     public abstract record Outcome
     {

@@ -16,6 +16,7 @@ public static class WebCallEndpoint
     {
         services.Configure<WebSocketSettings>(configuration.GetSection(WebSocketSettings.Section));
         services.AddSingleton<SessionAuthenticator>();
+        services.AddSingleton<AgentSnapshots>();
         return services;
     }
 

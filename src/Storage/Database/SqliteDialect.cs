@@ -33,7 +33,15 @@ public sealed class SqliteDialect : SqlDialect
         return builder.ConnectionString;
     }
 
-    public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+    public override DbConnection CreateConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState == System.Data.ConnectionState.Open) SqlitePragmas.Apply(connection);
+        };
+        return connection;
+    }
 
     public override string JsonPropertyEquals(string documentColumn, string jsonPath, string keyParameter, string valueParameter) =>
         // json_each instead of json_extract: a key bound as a parameter needs no path quoting.

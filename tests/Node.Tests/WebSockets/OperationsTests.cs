@@ -55,3 +55,18 @@ public sealed class DemoPageTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         Assert.Contains("/api/v1/ws/webCall", script);
     }
 }
+
+public sealed class SqliteTuningTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    [Fact]
+    public async Task The_journal_opens_its_sqlite_connections_through_our_pragmas()
+    {
+        await using var client = await fixture.ConnectAsync(await fixture.TokenAsync());
+        await client.InitializeAsync();
+        await client.NextAsync("event", "connection");
+        await client.ExpectAsync("text");
+        var interceptor = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Orchestrator.Node.Hosting.SqliteJournalInterceptor>(fixture.Node.Services);
+        Assert.True(interceptor.Opened > 0, "the journal never opened a connection through the interceptor");
+    }
+}
