@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Orchestrator.Actors.Ports;
+using Orchestrator.Actors.Voice;
 using Orchestrator.Dialogue;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Results;
@@ -16,7 +17,7 @@ namespace Orchestrator.Actors.Conversations;
 /// runner and its tool calls; it persists every fact before acting on it, so a crash or a move
 /// to another node replays the journal and carries on.
 /// </summary>
-public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
+public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTimers
 {
     /// <summary>Hand-off stop message: lets a persist in flight finish before the entity stops.</summary>
     public sealed class Stop
@@ -56,16 +57,18 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     /// User turns received but not yet recorded: each is recorded together with the dialogue step
     /// that answers it, one journal write per turn. Its echo goes out only once it is recorded.
     /// </summary>
-    private readonly Queue<(string Text, DateTimeOffset At)> _unrecordedUserTurns = new();
+    private readonly Queue<(string Text, DateTimeOffset At, DateTimeOffset EndAt)> _unrecordedUserTurns = new();
     /// <summary>The unrecorded user turn the running step answers, if any.</summary>
-    private (string Text, DateTimeOffset At)? _stepUserTurn;
+    private (string Text, DateTimeOffset At, DateTimeOffset EndAt)? _stepUserTurn;
 
     public ITimerScheduler Timers { get; set; } = null!;
     public override string PersistenceId => "conversation-" + _conversationId;
 
     public ConversationEntity(string conversationId, ConversationSettings settings,
-        IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live)
+        IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
+        IVoiceSessionFactory? voice = null)
     {
+        _voiceFactory = voice;
         _conversationId = conversationId;
         _settings = settings;
         _engines = engines;
@@ -112,18 +115,24 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<Stop>(_ => Context.Stop(Self));
         Command<Done>(_ => { });
+        RegisterVoiceCommands();
     }
 
     public static Props Props(string conversationId, ConversationSettings settings,
-        IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live) =>
-        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live));
+        IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
+        IVoiceSessionFactory? voice = null) =>
+        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live, voice));
 
-    // ---- supervision: the runner restarts on failure; anything else escalates to the shard.
+    // ---- supervision: a failed dialogue step restarts the runner; a failure in the voice session
+    // resumes it, keeping the call's media, rather than dropping the call.
 
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), ex => ex is DialogueStepException
-            ? Directive.Restart
-            : Directive.Escalate);
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), ex => ex switch
+        {
+            DialogueStepException => Directive.Restart,
+            ActorInitializationException => Directive.Stop,
+            _ => Directive.Resume,
+        });
 
     protected override void PreRestart(Exception reason, object message)
     {
@@ -167,7 +176,12 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
             if (start.Socket is not null) LinkSocket(start.Socket);
             Emit(new ConversationOutput.Connected(_conversationId));
             if (!StartDialogue()) return;
-            Emit(new ConversationOutput.Opened(_conversationId));
+            if (IsVoice)
+            {
+                // Opened comes when media flows; the greeting is prepared meanwhile, so it plays at once.
+                if (!StartVoice()) return;
+            }
+            else Emit(new ConversationOutput.Opened(_conversationId));
             ScheduleMaxDuration();
             TryRunNextStep();
         });
@@ -210,7 +224,14 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
             Sender.Tell(new ConversationOutput.Error(_state.IsEnded ? "Conversation has ended" : "Unknown conversation"));
             return;
         }
-        _unrecordedUserTurns.Enqueue((message.Text, DateTimeOffset.UtcNow));
+        var now = DateTimeOffset.UtcNow;
+        QueueUserTurn(message.Text, now, now);
+    }
+
+    /// <summary>A user turn (typed, spoken or keyed) waits for the dialogue and is recorded with its answer.</summary>
+    private void QueueUserTurn(string text, DateTimeOffset at, DateTimeOffset endAt)
+    {
+        _unrecordedUserTurns.Enqueue((text, at, endAt));
         Timers.Cancel(nameof(SilenceElapsed));
         TryRunNextStep();
     }
@@ -323,7 +344,7 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     private List<object> WithStepUserTurn(IEnumerable<object> events)
     {
         var all = new List<object>();
-        if (_stepUserTurn is { } turn) all.Add(new UserSaid(turn.Text, turn.At));
+        if (_stepUserTurn is { } turn) all.Add(new UserSaid(turn.Text, turn.At, turn.EndAt));
         _stepUserTurn = null;
         all.AddRange(events);
         return all;
@@ -387,6 +408,7 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
                 break;
             case AssistantSaid said:
                 Emit(new ConversationOutput.Utterance(Speakers.Assistant, said.Text, false));
+                if (IsVoice) Speak(said);
                 break;
             case ToolCallRequested { OnClient: true } req:
                 Emit(new ConversationOutput.ToolRequested(req.Id, req.ToolName, req.Args));
@@ -407,7 +429,7 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
     private void EndIfLive(string finishReason, string? error = null)
     {
         if (_state.IsEnded || !_state.IsStarted) return;
-        var events = WithStepUserTurn(_unrecordedUserTurns.Select(t => (object)new UserSaid(t.Text, t.At)));
+        var events = WithStepUserTurn(_unrecordedUserTurns.Select(t => (object)new UserSaid(t.Text, t.At, t.EndAt)));
         _unrecordedUserTurns.Clear();
         events.Add(ConversationDecisions.End(finishReason, DateTimeOffset.UtcNow, error));
         PersistAll(events, e =>
@@ -419,6 +441,7 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
 
     private void OnEnded()
     {
+        StopVoice();
         foreach (var key in new[] { nameof(GraceExpired), nameof(MaxDurationReached), nameof(SilenceElapsed) })
             Timers.Cancel(key);
         foreach (var call in _state.ToolCalls) Timers.Cancel("tool:" + call.Id);
@@ -452,6 +475,12 @@ public sealed class ConversationEntity : ReceivePersistentActor, IWithTimers
         {
             if (_state.ResultStored) FinishAndPassivate();
             else SaveResultNow();
+            return;
+        }
+        if (IsVoice)
+        {
+            // A call's media (its UDP socket and keys) does not survive a restart of its conversation.
+            EndIfLive(FinishReasons.ConnectionLost, "The call's media was lost when its conversation restarted");
             return;
         }
         if (!StartDialogue()) return;

@@ -20,6 +20,12 @@ public sealed record ConversationSettings
     /// <summary>First delay before retrying a failed result save; doubles up to a minute.</summary>
     public TimeSpan ResultRetryBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a web call waits for the client's SDP answer before it fails to open.</summary>
+    public TimeSpan SdpAnswerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>DTMF digits keyed within this gap of each other (or ended with #) form one user turn.</summary>
+    public TimeSpan DtmfGap { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often the reviver wakes live conversations whose node may have gone (also on start and when a node leaves).</summary>
     public TimeSpan ReviveInterval { get; init; } = TimeSpan.FromMinutes(5);
 

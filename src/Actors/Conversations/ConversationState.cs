@@ -47,7 +47,7 @@ public sealed record ConversationState : IOrchestratorMessage
         },
         UserSaid e => this with
         {
-            Transcript = Transcript.Add(new TranscriptEntry(Speakers.User, e.Text, e.At, e.At)),
+            Transcript = Transcript.Add(new TranscriptEntry(Speakers.User, e.Text, e.At, e.EndAt ?? e.At)),
             PendingInputs = PendingInputs.Add(PendingInput.User(e.Text)),
             SilenceAttempts = 0,
         },
@@ -55,6 +55,11 @@ public sealed record ConversationState : IOrchestratorMessage
         {
             Transcript = Transcript.Add(new TranscriptEntry(Speakers.Assistant, e.Text, e.At, e.At)),
         },
+        AssistantInterrupted e when e.Index >= 0 && e.Index < Transcript.Count => this with
+        {
+            Transcript = Transcript.SetItem(e.Index, Transcript[e.Index] with { Text = e.PlayedText, EndTime = e.At }),
+        },
+        AssistantInterrupted => this,
         ToolCallRequested e => this with
         {
             ToolCalls = ToolCalls.Add(new ToolCallState(e.Id, e.ToolName, e.Args, e.OnClient, e.DeadlineAt, e.At, null, null)),
@@ -103,7 +108,8 @@ public sealed record ConversationState : IOrchestratorMessage
             DurationSeconds = Math.Round(Math.Max(0, (endedAt - StartedAt).TotalSeconds), 3),
             Endpoint = Endpoint,
             AdditionalData = (JsonObject)AdditionalData.DeepClone(),
-            Transcription = [.. Transcript],
+            // A line interrupted before any of it was heard is not part of what was said.
+            Transcription = [.. Transcript.Where(t => t.Text.Length > 0)],
             ToolCalls = [.. ToolCalls.Select(t => new ToolCallRecord(
                 t.Id, t.ToolName, (JsonObject)t.Args.DeepClone(), t.Result?.DeepClone(), t.Status ?? "pending"))],
         };

@@ -33,6 +33,9 @@ public static class ConversationCommands
 
     public sealed record UserMessage(string ConversationId, string Text) : IWithConversationId, IOrchestratorMessage;
 
+    /// <summary>The client's SDP answer to the offer of a web call.</summary>
+    public sealed record SdpAnswer(string ConversationId, string Sdp) : IWithConversationId, IOrchestratorMessage;
+
     public sealed record ToolResponse(string ConversationId, string ToolCallId, JsonNode? Result)
         : IWithConversationId, IOrchestratorMessage;
 

@@ -13,9 +13,16 @@ public static class ConversationEvents
         string ConversationId, Agent Agent, string CallType, JsonObject AdditionalData, string? Endpoint,
         IReadOnlyList<string> ClientTools, DateTimeOffset At) : IOrchestratorMessage;
 
-    public sealed record UserSaid(string Text, DateTimeOffset At) : IOrchestratorMessage;
+    /// <summary>A user turn; EndAt is set for speech (At is when it began).</summary>
+    public sealed record UserSaid(string Text, DateTimeOffset At, DateTimeOffset? EndAt = null) : IOrchestratorMessage;
 
     public sealed record AssistantSaid(string Text, DateTimeOffset At) : IOrchestratorMessage;
+
+    /// <summary>
+    /// Voice: the caller interrupted the assistant's line at transcript <paramref name="Index"/>; the
+    /// transcript keeps only <paramref name="PlayedText"/>, what was actually heard.
+    /// </summary>
+    public sealed record AssistantInterrupted(int Index, string PlayedText, DateTimeOffset At) : IOrchestratorMessage;
 
     /// <summary>OnClient: sent to the socket and awaited until DeadlineAt; otherwise answered at once.</summary>
     public sealed record ToolCallRequested(

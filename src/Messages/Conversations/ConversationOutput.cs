@@ -15,6 +15,9 @@ public abstract record ConversationOutput : IOrchestratorMessage
 
     public sealed record FailedOpen(string ConversationId, string Reason) : ConversationOutput;
 
+    /// <summary>Web call: the server's complete SDP offer (sdpInvite).</summary>
+    public sealed record SdpInvite(string Sdp) : ConversationOutput;
+
     /// <summary>A transcript line. Partial marks a still-changing recognition or fragment.</summary>
     public sealed record Utterance(string Source, string Text, bool Partial) : ConversationOutput;
 

@@ -30,6 +30,10 @@ public static class ServerFrames
         ["durationSeconds"] = result.DurationSeconds,
     });
 
+    /// <summary>The server's offer under both names clients know.</summary>
+    public static byte[] SdpInvite(string sdp) =>
+        Frame("sdpInvite", new JsonObject { ["data"] = new JsonObject { ["invite"] = sdp, ["sdpOffer"] = sdp } });
+
     public static byte[] Text(string source, string text, bool partial)
     {
         var content = new JsonObject { ["source"] = source, ["text"] = text };

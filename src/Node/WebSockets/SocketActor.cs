@@ -99,6 +99,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         Receive<ConversationOutput.Connected>(o => _outbox.Send(ServerFrames.Connection(o.ConversationId)));
         Receive<ConversationOutput.Opened>(o => _outbox.Send(ServerFrames.Opened(o.ConversationId)));
         Receive<ConversationOutput.FailedOpen>(o => _outbox.Send(ServerFrames.FailedOpen(o.ConversationId, o.Reason)));
+        Receive<ConversationOutput.SdpInvite>(o => _outbox.Send(ServerFrames.SdpInvite(o.Sdp)));
         Receive<ConversationOutput.Utterance>(o => _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial)));
         Receive<ConversationOutput.ToolRequested>(o =>
         {
@@ -130,7 +131,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
             return;
         }
-        if (callType != CallTypes.Chat)
+        if (callType == CallTypes.OnPhone)
         {
             Fail($"Call type '{callType}' is not supported by this server yet", CloseCodes.PolicyViolation);
             return;
@@ -174,8 +175,8 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             case ClientMessage.Terminate:
                 _conversations.Tell(new ConversationCommands.Terminate(id));
                 break;
-            case ClientMessage.SdpAnswer:
-                SendError("No SDP offer was sent on this connection");
+            case ClientMessage.SdpAnswer answer:
+                _conversations.Tell(new SdpAnswer(id, answer.Sdp));
                 break;
         }
     }
