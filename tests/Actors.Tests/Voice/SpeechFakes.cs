@@ -52,3 +52,17 @@ internal sealed class ScriptedRecognizer(string text = "hello") : ISpeechRecogni
         public void Dispose() { }
     }
 }
+
+/// <summary>A recognizer whose streams fail on every push: the call must go on regardless.</summary>
+internal sealed class BrokenRecognizer : ISpeechRecognizer
+{
+    public IRecognitionStream CreateStream() => new Stream();
+
+    private sealed class Stream : IRecognitionStream
+    {
+        public event EventHandler<RecognitionResult>? PartialResult { add { } remove { } }
+        public void Push(ReadOnlySpan<short> pcm16k) => throw new InvalidOperationException("decoder crashed");
+        public Task<RecognitionResult> EndOfUtteranceAsync(CancellationToken cancellationToken = default) => throw new InvalidOperationException("decoder crashed");
+        public void Dispose() { }
+    }
+}

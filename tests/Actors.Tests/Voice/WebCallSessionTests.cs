@@ -229,6 +229,23 @@ public sealed class WebCallSessionTests(ITestOutputHelper output) : TestKit(outp
         }
     }
 
+    [Fact]
+    public async Task A_failing_recognizer_gives_an_empty_final_and_the_call_goes_on()
+    {
+        var (session, browser) = await ConnectedCall(recognizer: new BrokenRecognizer());
+        await using (browser)
+        {
+            await Task.Delay(200);
+            browser.Say(ToneSynthesizer.Tone(500, frequency: 220, amplitude: 5000));
+            ExpectMsg<VoiceEvents.UserSpeechStarted>(TimeSpan.FromSeconds(3));
+            var final = FishForMessage<VoiceEvents.UserSpeechFinal>(_ => true, TimeSpan.FromSeconds(3));
+            Assert.Equal("", final.Text);
+            session.Tell(new VoiceCommands.Speak(1, "Sorry?", true));
+            Assert.True(FishForMessage<VoiceEvents.SpeechFinished>(_ => true, TimeSpan.FromSeconds(3)).Complete);
+            session.Tell(new VoiceCommands.Hangup());
+        }
+    }
+
     private static async Task<short[]> Collect(IAsyncEnumerable<short[]> chunks)
     {
         var all = new List<short>();
