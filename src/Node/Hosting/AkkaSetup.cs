@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Actors.Conversations;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Actors.Sharding;
+using Orchestrator.Actors.Voice;
 using Orchestrator.Dialogue;
 using Orchestrator.Messages;
 using Orchestrator.Messages.Serialization;
@@ -60,7 +61,8 @@ public static class AkkaSetup
                         conversationId, conversationSettings,
                         provider.GetRequiredService<IDialogueEngineFactory>(),
                         provider.GetRequiredService<IConversationResultStore>(),
-                        provider.GetRequiredService<ILiveConversationIndex>()),
+                        provider.GetRequiredService<ILiveConversationIndex>(),
+                        VoiceSessions(provider)),
                     new ConversationMessageExtractor(clusterSettings.NumberOfShards),
                     new ShardOptions
                     {
@@ -87,6 +89,10 @@ public static class AkkaSetup
         });
         return services;
     }
+
+    /// <summary>The voice session factory, or null when web calls are switched off on this node.</summary>
+    private static IVoiceSessionFactory? VoiceSessions(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<VoiceOptions>>().Value.Enabled ? provider.GetRequiredService<IVoiceSessionFactory>() : null;
 
     /// <summary>On SQLite, the journal's linq2db connections get our pragmas through a connection interceptor.</summary>
     private static AkkaConfigurationBuilder WithSqliteJournalPragmas(this AkkaConfigurationBuilder builder,

@@ -22,6 +22,7 @@ public static class NodeHost
         builder.Services
             .AddOrchestratorStorage(builder.Configuration)
             .AddOrchestratorApi(builder.Configuration, builder.Environment)
+            .AddVoice(builder.Configuration)
             .AddConversationActors(builder.Configuration)
             .AddWebCallEndpoint(builder.Configuration)
             .AddOperations(builder.Configuration);
