@@ -12,8 +12,9 @@ eval "$("$root/scripts/postgres.sh")"
 export ORCH_TEST_PG
 cd "$root"
 dotnet build Orchestrator.sln -c Release -nologo -v q
-# A hung test is killed (and reported) instead of eating CI's time.
-dotnet test Orchestrator.sln -c Release --no-build -nologo --blame-hang-timeout 10m "$@" 2>&1 | tee /tmp/orch-test-output.txt
+# One test project at a time: the media tests measure timing and must not share 2 cores with the
+# rest of the suite. A hung test is killed (and reported) instead of eating CI's time.
+dotnet test Orchestrator.sln -c Release --no-build -nologo -m:1 --blame-hang-timeout 10m "$@" 2>&1 | tee /tmp/orch-test-output.txt
 status=${PIPESTATUS[0]}
 # One plain closing line over all test projects.
 awk '/^(Passed!|Failed!)/ { for (i=1;i<=NF;i++) { if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
