@@ -239,35 +239,19 @@ public sealed class WebRtcPeer : IAsyncDisposable
 
     // ---- receive path ----
 
-    private async Task ReceiveLoopAsync()
+    private Task ReceiveLoopAsync() => UdpReceiveLoop.RunAsync(_socket, 2048, (datagram, remote) =>
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(2048);
-        EndPoint any = new IPEndPoint(LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        try
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { break; }
-            catch (ObjectDisposedException) { break; }
-            catch (SocketException)
-            {
-                // ICMP unreachable and the like: UDP goes on.
-                Interlocked.Increment(ref _sendErrors);
-                continue;
-            }
-            try
-            {
-                HandleDatagram(buffer.AsSpan(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint);
-            }
-            catch (Exception)
-            {
-                Interlocked.Increment(ref _malformed);
-            }
+            HandleDatagram(datagram.AsSpan(), remote);
         }
-    }
+        catch (Exception)
+        {
+            // One bad packet is counted and dropped; the call goes on.
+            Interlocked.Increment(ref _malformed);
+        }
+        return ValueTask.CompletedTask;
+    }, () => Interlocked.Increment(ref _sendErrors), _stop.Token);
 
     /// <summary>Routes one datagram by its first byte (RFC 7983). Modifies it in place (SRTP).</summary>
     internal DatagramKind HandleDatagram(Span<byte> datagram, IPEndPoint remote)

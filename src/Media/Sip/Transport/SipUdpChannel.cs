@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Orchestrator.Media.Sip.Messages;
+using Orchestrator.Media.Transport;
 
 namespace Orchestrator.Media.Sip.Transport;
 
@@ -45,37 +46,23 @@ public sealed class SipUdpChannel : ISipChannel
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private Task ReceiveLoopAsync() => UdpReceiveLoop.RunAsync(_socket, 65536, async (datagram, remote) =>
     {
-        var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        if (!SipParser.TryParse(datagram.AsSpan(), out var message, out var error))
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { break; }
-            catch (ObjectDisposedException) { break; }
-            catch (SocketException) { continue; } // ICMP port unreachable on Linux surfaces here
-            var remote = (IPEndPoint)received.RemoteEndPoint;
-            if (!SipParser.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out var message, out var error))
-            {
-                if (received.ReceivedBytes > 4) Malformed?.Invoke(error, remote); // bare CRLF keep-alives are not worth a report
-                continue;
-            }
-            try
-            {
-                if (MessageReceived is { } handler) await handler(new SipInbound(message, remote)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // A bug handling one message must not stop the transport for every call.
-                Malformed?.Invoke("handler failed: " + ex.Message, remote);
-            }
+            if (datagram.Count > 4) Malformed?.Invoke(error, remote); // bare CRLF keep-alives are not worth a report
+            return;
         }
-    }
+        try
+        {
+            if (MessageReceived is { } handler) await handler(new SipInbound(message, remote)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug handling one message must not stop the transport for every call.
+            Malformed?.Invoke("handler failed: " + ex.Message, remote);
+        }
+    }, onSocketError: null, _stop.Token);
 
     public async ValueTask DisposeAsync()
     {
