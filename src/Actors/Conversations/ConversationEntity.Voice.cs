@@ -92,18 +92,18 @@ public sealed partial class ConversationEntity
         _voice = null; // the session releases its media and stops
         if (failed.BeforeConnect || !_mediaConnected)
         {
-            FailOpen(failed.Reason);
+            FailOpen(failed.Reason, failed.FinishReason ?? FinishReasons.Error);
             return;
         }
-        EndIfLive(failed.RemoteHungUp ? FinishReasons.UserHangup : FinishReasons.ConnectionLost, failed.Reason);
+        EndIfLive(failed.FinishReason ?? (failed.RemoteHungUp ? FinishReasons.UserHangup : FinishReasons.ConnectionLost), failed.Reason);
     }
 
-    /// <summary>A web call that never got its media: failedOpen, and the result says why.</summary>
-    private void FailOpen(string reason)
+    /// <summary>A call that never got its media: failedOpen, and the result says why (busy, no_answer… or error).</summary>
+    private void FailOpen(string reason, string finishReason = FinishReasons.Error)
     {
         if (_state.IsEnded) return;
         Emit(new ConversationOutput.FailedOpen(_conversationId, reason));
-        EndIfLive(FinishReasons.Error, reason);
+        EndIfLive(finishReason, reason);
     }
 
     private void OnUserSpeech(VoiceEvents.UserSpeechFinal speech)

@@ -40,8 +40,10 @@ public static class VoiceEvents
     /// <summary>
     /// The media failed. <paramref name="BeforeConnect"/>: it never connected (failedOpen).
     /// <paramref name="RemoteHungUp"/>: the far end ended it deliberately (a DTLS close, a SIP BYE).
+    /// <paramref name="FinishReason"/>: the result's finish reason when the media knows it (SIP busy,
+    /// no_answer, rejected, callee_hangup); null lets the conversation choose (error, user_hangup…).
     /// </summary>
-    public sealed record MediaFailed(string Reason, bool BeforeConnect, bool RemoteHungUp);
+    public sealed record MediaFailed(string Reason, bool BeforeConnect, bool RemoteHungUp, string? FinishReason = null);
 
     /// <summary>The caller started speaking (barge-in happens inside the session when allowed).</summary>
     public sealed record UserSpeechStarted;
