@@ -22,7 +22,9 @@ public sealed partial class ConversationEntity
     private bool _mediaConnected;
     private string _dtmfDigits = "";
 
-    private bool IsVoice => _state.CallType == CallTypes.WebCall;
+    private bool IsVoice => _state.CallType is CallTypes.WebCall or CallTypes.OnPhone;
+
+    private bool IsPhone => _state.CallType == CallTypes.OnPhone;
 
     private void RegisterVoiceCommands()
     {
@@ -64,8 +66,39 @@ public sealed partial class ConversationEntity
             ConfigString(tts, "voiceId"),
             ConfigNumber(tts, "speed") ?? 1.0,
             TimeSpan.FromMilliseconds(ConfigNumber(agent.Config.SttConfig, "endOfTurnSilenceMs") ?? 700));
+        if (IsPhone) return StartPhoneCall(settings);
         _voice = Context.ActorOf(_voiceFactory.WebCall(settings), "voice");
         Timers.StartSingleTimer(nameof(AnswerTimedOut), new AnswerTimedOut(), _settings.SdpAnswerTimeout);
+        return true;
+    }
+
+    /// <summary>A phone call dials the endpoint through the agent's trunk; it opens when the callee answers.</summary>
+    private bool StartPhoneCall(VoiceSessionSettings settings)
+    {
+        var sip = _state.Agent!.Config.OutboundSipConfig;
+        string? trunkId = ConfigString(sip, "trunkId");
+        if (string.IsNullOrWhiteSpace(_state.Endpoint))
+        {
+            FailOpen("An onPhone call needs an endpoint (a phone number or SIP URI) to dial");
+            return false;
+        }
+        if (string.IsNullOrWhiteSpace(trunkId))
+        {
+            FailOpen("The agent has no outboundSipConfig.trunkId to dial through");
+            return false;
+        }
+        var dial = new PhoneDial(_state.Endpoint, trunkId,
+            TimeSpan.FromSeconds(ConfigNumber(sip, "ringTimeoutSeconds") ?? 30),
+            ConfigString(sip, "fromUser"), ConfigString(sip, "displayName"));
+        try
+        {
+            _voice = Context.ActorOf(_voiceFactory!.PhoneCall(settings, dial), "voice");
+        }
+        catch (InvalidOperationException e)
+        {
+            FailOpen(e.Message);
+            return false;
+        }
         return true;
     }
 

@@ -68,6 +68,12 @@ public interface IVoiceSessionFactory
 {
     /// <summary>Props of a web-call session that will send <see cref="VoiceEvents.OfferReady"/> to its parent first.</summary>
     Props WebCall(VoiceSessionSettings settings);
+
+    /// <summary>
+    /// Props of a phone-call session that dials at once and reports <see cref="VoiceEvents.MediaConnected"/>
+    /// on answer or <see cref="VoiceEvents.MediaFailed"/> (with busy, no_answer, rejected or error).
+    /// </summary>
+    Props PhoneCall(VoiceSessionSettings settings, PhoneDial dial);
 }
 
 /// <summary>Per-call speech settings, from the agent's config.</summary>

@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Voice;
 using Orchestrator.Media.Codecs;
 using Orchestrator.Media.Rtp;
 using Orchestrator.Media.Sip.Calls;
@@ -15,8 +16,7 @@ public sealed class SipMediaLeg : IMediaLeg
 {
     private static readonly TimeSpan HangupBound = TimeSpan.FromSeconds(5);
 
-    private readonly SipUserAgent _agent;
-    private readonly SipDialOptions _dial;
+    private readonly Func<CancellationToken, Task<SipDialPlan>> _prepare;
     private readonly RtpSession _media;
     private readonly Resampler _up = new(8_000, 16_000);
     private readonly Resampler _down = new(16_000, 8_000);
@@ -24,14 +24,15 @@ public sealed class SipMediaLeg : IMediaLeg
     private readonly object _downGate = new();
     private readonly CancellationTokenSource _stop = new();
     private SipCall? _call;
+    private Action? _release;
     private long _queued8k;
     private int _connected, _ended, _disposed;
 
-    public SipMediaLeg(SipUserAgent agent, SipDialOptions dial, RtpSessionOptions? rtp = null)
+    /// <param name="prepare">Finds where and how to dial (trunk, credentials, limits) when <see cref="Dial"/> runs.</param>
+    public SipMediaLeg(Func<CancellationToken, Task<SipDialPlan>> prepare, RtpSessionOptions? rtp = null)
     {
-        _agent = agent;
+        _prepare = prepare;
         _media = RtpSession.Open(rtp);
-        _dial = dial with { Media = _media };
         _media.AudioReceived += pcm =>
         {
             short[] up;
@@ -58,7 +59,10 @@ public sealed class SipMediaLeg : IMediaLeg
         SipDialResult result;
         try
         {
-            var call = _agent.CreateCall(_dial);
+            var plan = await _prepare(_stop.Token).ConfigureAwait(false);
+            Volatile.Write(ref _release, plan.Release);
+            if (Volatile.Read(ref _disposed) == 1) return;
+            var call = plan.Agent.CreateCall(plan.Options with { Media = _media });
             call.Hungup += end => Fail(new MediaLegFailure("the callee hung up", true, FinishReasons.CalleeHangup));
             call.Ended += end =>
             {
@@ -67,6 +71,11 @@ public sealed class SipMediaLeg : IMediaLeg
             };
             Volatile.Write(ref _call, call);
             result = await call.DialAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (SipLegRefusedException e)
+        {
+            Fail(new MediaLegFailure(e.Message, false, FinishReasons.Error));
+            return;
         }
         catch (Exception e)
         {
@@ -139,6 +148,7 @@ public sealed class SipMediaLeg : IMediaLeg
         catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException) { }
         finally
         {
+            Interlocked.Exchange(ref _release, null)?.Invoke();
             await _media.DisposeAsync().ConfigureAwait(false);
             _stop.Dispose();
         }
