@@ -8,6 +8,7 @@ using Orchestrator.Storage.Conversations;
 using Orchestrator.Storage.Database;
 using Orchestrator.Storage.Integrations;
 using Orchestrator.Storage.Results;
+using Orchestrator.Storage.Telephony;
 
 namespace Orchestrator.Storage;
 
@@ -36,6 +37,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IResultStore, SqlResultStore>();
         services.TryAddSingleton<IConversationResultStore>(sp => sp.GetRequiredService<IResultStore>());
         services.TryAddSingleton<ILiveConversationIndex, SqlLiveConversationIndex>();
+        services.TryAddSingleton<SqlSipTrunkStore>();
+        services.TryAddSingleton<ISipTrunkStore>(sp => sp.GetRequiredService<SqlSipTrunkStore>());
+        services.TryAddSingleton<ISipTrunkDirectory>(sp => sp.GetRequiredService<SqlSipTrunkStore>());
         return services;
     }
 

@@ -22,7 +22,9 @@ public sealed partial class ConversationEntity
     private bool _mediaConnected;
     private string _dtmfDigits = "";
 
-    private bool IsVoice => _state.CallType == CallTypes.WebCall;
+    private bool IsVoice => _state.CallType is CallTypes.WebCall or CallTypes.OnPhone;
+
+    private bool IsPhone => _state.CallType == CallTypes.OnPhone;
 
     private void RegisterVoiceCommands()
     {
@@ -64,8 +66,39 @@ public sealed partial class ConversationEntity
             ConfigString(tts, "voiceId"),
             ConfigNumber(tts, "speed") ?? 1.0,
             TimeSpan.FromMilliseconds(ConfigNumber(agent.Config.SttConfig, "endOfTurnSilenceMs") ?? 700));
+        if (IsPhone) return StartPhoneCall(settings);
         _voice = Context.ActorOf(_voiceFactory.WebCall(settings), "voice");
         Timers.StartSingleTimer(nameof(AnswerTimedOut), new AnswerTimedOut(), _settings.SdpAnswerTimeout);
+        return true;
+    }
+
+    /// <summary>A phone call dials the endpoint through the agent's trunk; it opens when the callee answers.</summary>
+    private bool StartPhoneCall(VoiceSessionSettings settings)
+    {
+        var sip = _state.Agent!.Config.OutboundSipConfig;
+        string? trunkId = ConfigString(sip, "trunkId");
+        if (string.IsNullOrWhiteSpace(_state.Endpoint))
+        {
+            FailOpen("An onPhone call needs an endpoint (a phone number or SIP URI) to dial");
+            return false;
+        }
+        if (string.IsNullOrWhiteSpace(trunkId))
+        {
+            FailOpen("The agent has no outboundSipConfig.trunkId to dial through");
+            return false;
+        }
+        var dial = new PhoneDial(_state.Endpoint, trunkId,
+            TimeSpan.FromSeconds(ConfigNumber(sip, "ringTimeoutSeconds") ?? 30),
+            ConfigString(sip, "fromUser"), ConfigString(sip, "displayName"));
+        try
+        {
+            _voice = Context.ActorOf(_voiceFactory!.PhoneCall(settings, dial), "voice");
+        }
+        catch (InvalidOperationException e)
+        {
+            FailOpen(e.Message);
+            return false;
+        }
         return true;
     }
 
@@ -92,18 +125,18 @@ public sealed partial class ConversationEntity
         _voice = null; // the session releases its media and stops
         if (failed.BeforeConnect || !_mediaConnected)
         {
-            FailOpen(failed.Reason);
+            FailOpen(failed.Reason, failed.FinishReason ?? FinishReasons.Error);
             return;
         }
-        EndIfLive(failed.RemoteHungUp ? FinishReasons.UserHangup : FinishReasons.ConnectionLost, failed.Reason);
+        EndIfLive(failed.FinishReason ?? (failed.RemoteHungUp ? FinishReasons.UserHangup : FinishReasons.ConnectionLost), failed.Reason);
     }
 
-    /// <summary>A web call that never got its media: failedOpen, and the result says why.</summary>
-    private void FailOpen(string reason)
+    /// <summary>A call that never got its media: failedOpen, and the result says why (busy, no_answer… or error).</summary>
+    private void FailOpen(string reason, string finishReason = FinishReasons.Error)
     {
         if (_state.IsEnded) return;
         Emit(new ConversationOutput.FailedOpen(_conversationId, reason));
-        EndIfLive(FinishReasons.Error, reason);
+        EndIfLive(finishReason, reason);
     }
 
     private void OnUserSpeech(VoiceEvents.UserSpeechFinal speech)

@@ -40,8 +40,10 @@ public static class VoiceEvents
     /// <summary>
     /// The media failed. <paramref name="BeforeConnect"/>: it never connected (failedOpen).
     /// <paramref name="RemoteHungUp"/>: the far end ended it deliberately (a DTLS close, a SIP BYE).
+    /// <paramref name="FinishReason"/>: the result's finish reason when the media knows it (SIP busy,
+    /// no_answer, rejected, callee_hangup); null lets the conversation choose (error, user_hangup…).
     /// </summary>
-    public sealed record MediaFailed(string Reason, bool BeforeConnect, bool RemoteHungUp);
+    public sealed record MediaFailed(string Reason, bool BeforeConnect, bool RemoteHungUp, string? FinishReason = null);
 
     /// <summary>The caller started speaking (barge-in happens inside the session when allowed).</summary>
     public sealed record UserSpeechStarted;
@@ -66,6 +68,12 @@ public interface IVoiceSessionFactory
 {
     /// <summary>Props of a web-call session that will send <see cref="VoiceEvents.OfferReady"/> to its parent first.</summary>
     Props WebCall(VoiceSessionSettings settings);
+
+    /// <summary>
+    /// Props of a phone-call session that dials at once and reports <see cref="VoiceEvents.MediaConnected"/>
+    /// on answer or <see cref="VoiceEvents.MediaFailed"/> (with busy, no_answer, rejected or error).
+    /// </summary>
+    Props PhoneCall(VoiceSessionSettings settings, PhoneDial dial);
 }
 
 /// <summary>Per-call speech settings, from the agent's config.</summary>

@@ -32,7 +32,7 @@ public sealed class RtpSession : IAsyncDisposable
     private RtpAvpNegotiation? _negotiation;
     private Task? _sendLoop;
     private Task? _receiveLoop;
-    private long _packetsSent, _packetsReceived, _bytesReceived, _framesDecoded;
+    private long _packetsSent, _packetsReceived, _bytesReceived, _framesDecoded, _audioSamplesSent;
 
     private RtpSession(Socket socket, RtpSessionOptions options)
     {
@@ -49,6 +49,9 @@ public sealed class RtpSession : IAsyncDisposable
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
     public long FramesDecoded => Interlocked.Read(ref _framesDecoded);
+
+    /// <summary>Samples of queued audio sent so far (silence padding and idle silence not counted): a playback position.</summary>
+    public long AudioSamplesSent => Interlocked.Read(ref _audioSamplesSent);
 
     /// <summary>Decoded audio, one packet's worth (usually 160 samples at 8 kHz), in playout order.</summary>
     public event Action<short[]>? AudioReceived;
@@ -216,6 +219,7 @@ public sealed class RtpSession : IAsyncDisposable
             _partial = frame.Skip(160).ToArray();
             frame.RemoveRange(160, frame.Count - 160);
         }
+        Interlocked.Add(ref _audioSamplesSent, frame.Count);
         while (frame.Count < 160) frame.Add(0);
         return frame.ToArray();
     }

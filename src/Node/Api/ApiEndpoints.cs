@@ -5,6 +5,7 @@ using Orchestrator.Node.Api.Agents;
 using Orchestrator.Node.Api.Auth;
 using Orchestrator.Node.Api.Integrations;
 using Orchestrator.Node.Api.Results;
+using Orchestrator.Node.Api.Telephony;
 
 namespace Orchestrator.Node.Api;
 
@@ -67,6 +68,7 @@ public static class ApiEndpoints
         api.MapAgents();
         api.MapWebIntegrations();
         api.MapCallResults();
+        api.MapSipTrunks();
         return app;
     }
 

@@ -18,6 +18,9 @@ public sealed class VoiceOptions
     public int PortMin { get; set; }
     public int PortMax { get; set; }
 
+    /// <summary>Local port of the node's SIP user agent for phone calls (0: any free port).</summary>
+    public int SipPort { get; set; }
+
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
     public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -52,7 +52,24 @@ public static class VoiceSetup
                 ConnectTimeout = o.ConnectTimeout,
                 ConsentTimeout = o.ConsentTimeout,
             };
-            return new VoiceSessionFactory(media, sp.GetRequiredService<ISpeechRecognizer>(), sp.GetRequiredService<ISpeechSynthesizer>());
+            return new VoiceSessionFactory(media, sp.GetRequiredService<ISpeechRecognizer>(), sp.GetRequiredService<ISpeechSynthesizer>(),
+                telephony: sp.GetRequiredService<SipTelephony>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
+            var bind = IPAddress.Parse(o.BindAddress);
+            return new SipTelephony(sp.GetRequiredService<Orchestrator.Actors.Ports.ISipTrunkDirectory>(), new SipTelephonyOptions
+            {
+                UserAgent = new Orchestrator.Media.Sip.Calls.SipUserAgentOptions
+                {
+                    BindAddress = bind,
+                    Port = o.SipPort,
+                    AdvertisedHost = string.IsNullOrEmpty(o.AdvertisedAddress) ? null : o.AdvertisedAddress,
+                    MediaAddress = string.IsNullOrEmpty(o.AdvertisedAddress) ? null : IPAddress.Parse(o.AdvertisedAddress),
+                },
+                Rtp = new Orchestrator.Media.Rtp.RtpSessionOptions { BindAddress = bind, PortMin = o.PortMin, PortMax = o.PortMax },
+            });
         });
         services.AddHostedService<RecognizerPrewarm>();
         return services;

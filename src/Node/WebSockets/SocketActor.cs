@@ -131,11 +131,6 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
             return;
         }
-        if (callType == CallTypes.OnPhone)
-        {
-            Fail($"Call type '{callType}' is not supported by this server yet", CloseCodes.PolicyViolation);
-            return;
-        }
         _conversationId = Guid.NewGuid().ToString();
         if (!_session.Agent.IsEnabled)
         {

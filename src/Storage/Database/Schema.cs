@@ -73,6 +73,17 @@ internal static class Schema
         "CREATE INDEX IF NOT EXISTS ix_orch_results_campaign ON orch_conversation_results (campaign_id)",
         "CREATE INDEX IF NOT EXISTS ix_orch_results_duration ON orch_conversation_results (duration_seconds)",
 
+        """
+        CREATE TABLE IF NOT EXISTS orch_sip_trunks (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)
+        """,
+        "CREATE UNIQUE INDEX IF NOT EXISTS ux_orch_sip_trunks_name ON orch_sip_trunks (name)",
+        "CREATE INDEX IF NOT EXISTS ix_orch_sip_trunks_created ON orch_sip_trunks (created_at, id)",
+
         // Conversations started and not yet finished with a stored result: what the reviver wakes.
         """
         CREATE TABLE IF NOT EXISTS orch_live_conversations (

@@ -29,4 +29,13 @@ public sealed class FakeVoiceFactory(IActorRef probe) : IVoiceSessionFactory
         LastSettings = settings;
         return Props.Create(() => new FakeVoiceSession(probe));
     }
+
+    public PhoneDial? LastDial;
+
+    public Props PhoneCall(VoiceSessionSettings settings, PhoneDial dial)
+    {
+        LastSettings = settings;
+        LastDial = dial;
+        return Props.Create(() => new FakeVoiceSession(probe));
+    }
 }

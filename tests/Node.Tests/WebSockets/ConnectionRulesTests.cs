@@ -131,11 +131,13 @@ public sealed class ConnectionRulesTests(ChatNodeFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Phone_calls_are_refused_until_they_are_supported()
+    public async Task A_phone_call_without_an_endpoint_or_a_trunk_fails_to_open_with_the_reason()
     {
         await using var client = await fixture.ConnectAsync(await fixture.TokenAsync(features: [IntegrationFeatures.AllowPhoneCall]));
         await client.InitializeAsync("onPhone");
-        await client.ExpectErrorAndCloseAsync("Call type 'onPhone' is not supported by this server yet", 1008);
+        await client.ExpectAsync("event", "connection");
+        var failed = await client.ExpectAsync("event", "failedOpen");
+        Assert.Contains("endpoint", (string?)failed["data"]!["reason"]);
     }
 
     [Fact]

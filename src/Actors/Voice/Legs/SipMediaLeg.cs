@@ -1,0 +1,156 @@
+using Orchestrator.Actors.Voice;
+using Orchestrator.Media.Codecs;
+using Orchestrator.Media.Rtp;
+using Orchestrator.Media.Sip.Calls;
+using Orchestrator.Messages.Results;
+
+namespace Orchestrator.Actors.Voice.Legs;
+
+/// <summary>
+/// A dialled SIP call and its <see cref="RtpSession"/> as a media leg: G.711's 8 kHz is resampled
+/// to and from the pipeline's 16 kHz here. <see cref="Dial"/> places the call; the answer raises
+/// Connected, a failed dial raises Failed with the SIP outcome as the finish reason, the callee's
+/// BYE raises Failed with <c>callee_hangup</c>. Disposing hangs up (CANCEL or BYE) first.
+/// </summary>
+public sealed class SipMediaLeg : IMediaLeg
+{
+    private static readonly TimeSpan HangupBound = TimeSpan.FromSeconds(5);
+
+    private readonly Func<CancellationToken, Task<SipDialPlan>> _prepare;
+    private readonly RtpSession _media;
+    private readonly Resampler _up = new(8_000, 16_000);
+    private readonly Resampler _down = new(16_000, 8_000);
+    private readonly object _upGate = new();
+    private readonly object _downGate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private SipCall? _call;
+    private Action? _release;
+    private long _queued8k;
+    private int _connected, _ended, _disposed;
+
+    /// <param name="prepare">Finds where and how to dial (trunk, credentials, limits) when <see cref="Dial"/> runs.</param>
+    public SipMediaLeg(Func<CancellationToken, Task<SipDialPlan>> prepare, RtpSessionOptions? rtp = null)
+    {
+        _prepare = prepare;
+        _media = RtpSession.Open(rtp);
+        _media.AudioReceived += pcm =>
+        {
+            short[] up;
+            // Received audio is released from both the send and the receive loop.
+            lock (_upGate) up = _up.Process(pcm);
+            if (up.Length > 0) AudioFrame?.Invoke(up);
+        };
+        _media.DtmfReceived += d => DtmfDigit?.Invoke(d);
+    }
+
+    public event Action<MediaLegConnected>? Connected;
+    public event Action<MediaLegFailure>? Failed;
+    public event Action<short[]>? AudioFrame;
+    public event Action<char>? DtmfDigit;
+
+    public SipCall? Call => _call;
+    public RtpSession Media => _media;
+
+    /// <summary>Sends the INVITE in the background; the outcome comes as Connected or Failed.</summary>
+    public void Dial() => _ = Task.Run(DialAsync);
+
+    private async Task DialAsync()
+    {
+        SipDialResult result;
+        try
+        {
+            var plan = await _prepare(_stop.Token).ConfigureAwait(false);
+            Volatile.Write(ref _release, plan.Release);
+            if (Volatile.Read(ref _disposed) == 1) return;
+            var call = plan.Agent.CreateCall(plan.Options with { Media = _media });
+            call.Hungup += end => Fail(new MediaLegFailure("the callee hung up", true, FinishReasons.CalleeHangup));
+            call.Ended += end =>
+            {
+                if (end.By == SipCallEndedBy.Error && Volatile.Read(ref _connected) == 1)
+                    Fail(new MediaLegFailure("the call's dialog failed: " + end.Detail, false, FinishReasons.ConnectionLost));
+            };
+            Volatile.Write(ref _call, call);
+            result = await call.DialAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (SipLegRefusedException e)
+        {
+            Fail(new MediaLegFailure(e.Message, false, FinishReasons.Error));
+            return;
+        }
+        catch (Exception e)
+        {
+            Fail(new MediaLegFailure("dialling failed: " + e.Message, false, FinishReasons.Error));
+            return;
+        }
+        if (result.IsAnswered)
+        {
+            if (Interlocked.Exchange(ref _connected, 1) == 0)
+                Connected?.Invoke(new MediaLegConnected($"{result.Negotiation?.Codec.Name} with {result.Negotiation?.Remote}"));
+            return;
+        }
+        string detail = result.StatusCode is int code ? $"{result.Reason} ({code} {result.Detail})" : $"{result.Reason} ({result.Detail})";
+        Fail(new MediaLegFailure(detail, false, FinishReasonOf(result.Outcome)));
+    }
+
+    /// <summary>The dial-out contract's mapping of a failed dial to the result's finish reason.</summary>
+    public static string FinishReasonOf(SipCallOutcome outcome) => outcome switch
+    {
+        SipCallOutcome.Busy => FinishReasons.Busy,
+        SipCallOutcome.NoAnswer => FinishReasons.NoAnswer,
+        SipCallOutcome.Rejected => FinishReasons.Rejected,
+        _ => FinishReasons.Error,
+    };
+
+    private void Fail(MediaLegFailure failure)
+    {
+        if (Volatile.Read(ref _disposed) == 1 || Interlocked.Exchange(ref _ended, 1) == 1) return;
+        Failed?.Invoke(failure);
+    }
+
+    public long SendAudio(short[] pcm16k)
+    {
+        lock (_downGate)
+        {
+            var pcm8k = _down.Process(pcm16k);
+            _media.SendAudio(pcm8k);
+            _queued8k += pcm8k.Length;
+            return _queued8k * 2;
+        }
+    }
+
+    public long PlaybackSentSamples => _media.AudioSamplesSent * 2;
+
+    public MediaLegCleared ClearPlayback()
+    {
+        lock (_downGate)
+        {
+            int pending = _media.PendingSamples;
+            _media.ClearAudio();
+            long sent = _media.AudioSamplesSent;
+            _queued8k = sent;
+            return new MediaLegCleared(sent * 2, TimeSpan.FromMilliseconds(pending / 8.0));
+        }
+    }
+
+    public void SendDtmf(char digit) => _media.SendDtmf(digit);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        try
+        {
+            if (Volatile.Read(ref _call) is { } call)
+            {
+                _stop.Cancel(); // a dial still ringing is cancelled
+                await call.HangupAsync().WaitAsync(HangupBound).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException) { }
+        finally
+        {
+            Interlocked.Exchange(ref _release, null)?.Invoke();
+            await _media.DisposeAsync().ConfigureAwait(false);
+            _stop.Dispose();
+        }
+    }
+}
