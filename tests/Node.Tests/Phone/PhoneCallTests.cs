@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Media.Tests.Sip;
+using Orchestrator.Messages.Integrations;
+using Orchestrator.Messages.Telephony;
+using Orchestrator.Node.Tests.Infrastructure;
+using Orchestrator.Storage.Agents;
+using Orchestrator.Storage.Integrations;
+using Orchestrator.Storage.Telephony;
+
+namespace Orchestrator.Node.Tests.Phone;
+
+/// <summary>onPhone conversations dialled through a SIP trunk that is a real SIPp on 127.0.0.1.</summary>
+public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    /// <summary>A trunk to <paramref name="sipp"/>, an agent on it and a token allowed to phone.</summary>
+    private async Task<string> PhoneTokenAsync(SippProcess sipp)
+    {
+        var trunk = await fixture.Node.Services.GetRequiredService<ISipTrunkStore>().CreateAsync(new SipTrunk
+        {
+            Name = "sipp-" + Guid.NewGuid().ToString("N")[..8], Server = $"127.0.0.1:{sipp.Port}", Transport = SipTrunkTransports.Udp,
+        });
+        var agent = ChatNodeFixture.DemoAgent();
+        agent = await fixture.CreateAgentAsync(agent with
+        {
+            Config = agent.Config with { OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id, ["ringTimeoutSeconds"] = 5 } },
+        });
+        return await fixture.TokenAsync(agent: agent,
+            features: [IntegrationFeatures.AllowPhoneCall, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs]);
+    }
+
+    private static Task DialAsync(ProtocolClient client, string endpoint) => client.SendAsync(new JsonObject
+    {
+        ["type"] = "initialize",
+        ["request"] = new JsonObject { ["callType"] = "onPhone", ["endpoint"] = endpoint },
+    });
+
+    [Fact]
+    public async Task A_call_to_an_answering_phone_opens_greets_and_is_hung_up_by_the_agent_side()
+    {
+        await using var sipp = await SippProcess.StartAsync("uas", extra: "-rtp_echo");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
+        await DialAsync(client, "1000");
+        var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        await client.TerminateAsync();
+        var result = (await client.ExpectAsync("conversationResult"))["result"]!;
+        Assert.Equal(("onPhone", "user_terminated", "1000"), (result["callType"]!.GetValue<string>(),
+            result["finishReason"]!.GetValue<string>(), result["endpoint"]!.GetValue<string>()));
+        Assert.Contains(result["transcription"]!.AsArray(), t => t!["speaker"]!.GetValue<string>() == "assistant");
+        // SIPp's uas ends its one call successfully only when it gets our BYE.
+        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task A_busy_callee_fails_the_open_and_the_result_says_busy()
+    {
+        await using var sipp = await SippProcess.StartAsync("busy.xml");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
+        await DialAsync(client, "1001");
+        var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+        var failed = await client.ExpectAsync("event", "failedOpen", TimeSpan.FromSeconds(15));
+        Assert.Contains("486", failed["data"]!["reason"]!.GetValue<string>());
+        var result = (await client.ExpectAsync("conversationResult"))["result"]!;
+        Assert.Equal(("busy", "Failed"), (result["finishReason"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        using var http = fixture.Node.CreateClient();
+        for (var i = 0; i < 50; i++)
+        {
+            var response = await http.GetAsync($"/api/v1/callresults/{id}");
+            if (response.IsSuccessStatusCode)
+            {
+                Assert.Equal("busy", (await response.Content.ReadFromJsonAsync<JsonObject>())!["finishReason"]!.GetValue<string>());
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("no stored result");
+    }
+
+    [Fact]
+    public async Task A_callee_hanging_up_ends_the_conversation_with_callee_hangup()
+    {
+        await using var sipp = await SippProcess.StartAsync("callee-bye.xml");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
+        await DialAsync(client, "1002");
+        await client.NextAsync("event", "connection");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
+        Assert.Equal("callee_hangup", closed["data"]!["finishReason"]!.GetValue<string>());
+    }
+}
