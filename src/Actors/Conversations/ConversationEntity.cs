@@ -89,7 +89,11 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         Command<UserMessage>(OnUserMessage);
         Command<ToolResponse>(OnToolResponse);
         Command<ConversationCommands.Terminate>(_ => EndIfLive(FinishReasons.UserTerminated));
-        Command<GetStatus>(_ => Sender.Tell(StatusReply()));
+        Command<GetStatus>(_ =>
+        {
+            Sender.Tell(StatusReply());
+            if (!_state.IsStarted) Passivate(); // asked about a conversation that does not exist
+        });
         Command<Wake>(_ => OnWake());
         Command<IndexUpdateFailed>(f => _log.Warning("Live-conversation index update for {0} failed: {1}", _conversationId, f.Reason));
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Messages;
 using Orchestrator.Node.Api.Agents;
+using Orchestrator.Node.Api.Calls;
 using Orchestrator.Node.Api.Auth;
 using Orchestrator.Node.Api.Integrations;
 using Orchestrator.Node.Api.Results;
@@ -68,6 +69,7 @@ public static class ApiEndpoints
         api.MapAgents();
         api.MapWebIntegrations();
         api.MapCallResults();
+        api.MapCalls();
         api.MapSipTrunks();
         return app;
     }
