@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Orchestrator.Media.Codecs;
 using Orchestrator.Media.Sdp;
+using Orchestrator.Media.Transport;
 
 namespace Orchestrator.Media.Rtp;
 
@@ -224,38 +225,30 @@ public sealed class RtpSession : IAsyncDisposable
         return frame.ToArray();
     }
 
-    private async Task ReceiveLoopAsync()
+    private Task ReceiveLoopAsync() => UdpReceiveLoop.RunAsync(_socket, 2048, (datagram, source) =>
     {
-        var buffer = new byte[2048];
-        EndPoint any = new IPEndPoint(LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        OnDatagram(datagram.AsSpan(), source);
+        return ValueTask.CompletedTask;
+    }, onSocketError: null, _stop.Token);
+
+    private void OnDatagram(ReadOnlySpan<byte> data, IPEndPoint source)
+    {
+        // RTCP on the RTP port (rtcp-mux peers) is ignored; only RTP is played.
+        if (!RtpPacket.LooksLikeRtp(data) || data[1] is >= 192 and <= 223) return;
+        if (!RtpPacket.TryParse(data, out var packet, out _)) return;
+        Interlocked.Increment(ref _packetsReceived);
+        Interlocked.Add(ref _bytesReceived, packet.Payload.Length);
+        char? digit = null;
+        lock (_receiveGate)
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { break; }
-            catch (ObjectDisposedException) { break; }
-            catch (SocketException) { continue; }
-            var data = buffer.AsSpan(0, received.ReceivedBytes);
-            // RTCP on the RTP port (rtcp-mux peers) is ignored; only RTP is played.
-            if (!RtpPacket.LooksLikeRtp(data) || data[1] is >= 192 and <= 223) continue;
-            if (!RtpPacket.TryParse(data, out var packet, out _)) continue;
-            Interlocked.Increment(ref _packetsReceived);
-            Interlocked.Add(ref _bytesReceived, packet.Payload.Length);
-            char? digit = null;
-            lock (_receiveGate)
-            {
-                if (_options.LatchToSource && received.RemoteEndPoint is IPEndPoint source && !source.Equals(_remote)) _remote = source;
-                if (_dtmfReceiver is not null && packet.PayloadType == _dtmfReceiver.PayloadType)
-                    digit = _dtmfReceiver.Process(packet);
-                else if (_negotiation is not null && packet.PayloadType == _negotiation.Codec.PayloadType)
-                    _jitter.Add(packet, _clock.ElapsedMilliseconds);
-            }
-            if (digit is char c) DtmfReceived?.Invoke(c);
-            ReleaseReceived();
+            if (_options.LatchToSource && !source.Equals(_remote)) _remote = source;
+            if (_dtmfReceiver is not null && packet.PayloadType == _dtmfReceiver.PayloadType)
+                digit = _dtmfReceiver.Process(packet);
+            else if (_negotiation is not null && packet.PayloadType == _negotiation.Codec.PayloadType)
+                _jitter.Add(packet, _clock.ElapsedMilliseconds);
         }
+        if (digit is char c) DtmfReceived?.Invoke(c);
+        ReleaseReceived();
     }
 
     private void ReleaseReceived()
