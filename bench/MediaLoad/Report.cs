@@ -51,6 +51,8 @@ internal static class Report
             T("**server-added = raw − engines − end-of-turn silence**", t => t.ServerAddedMs);
             T("  of which: speech end → UserSpeechFinal at the parent, − silence", t => t.EndpointMs);
             T("  of which: Speak → first loud packet at the client", t => t.SpeakToAudioMs);
+            T("VAD's speech end (EndedAt) before the last speech packet", t => t.VadEndVsLastPacketMs);
+            Console.WriteLine($"(reply lead-in before its first loud frame, subtracted as TTS content: {turns.LeadInMs:F0} ms; load average {turns.LoadAvg:F2})");
             Console.WriteLine();
             var added = turns.Turns.Select(t => t.ServerAddedMs).OrderBy(x => x).ToArray();
             Console.WriteLine($"Goal p95 < 30 ms: {(Density.Pct(added, 0.95) < 30 ? "MET" : "NOT MET")} (p95 {Density.Pct(added, 0.95):F1} ms)");
