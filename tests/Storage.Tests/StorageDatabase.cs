@@ -23,6 +23,8 @@ public sealed class StorageDatabase : IAsyncDisposable
     public SqlAgentStore Agents { get; }
     public SqlWebIntegrationStore Integrations { get; }
     public SqlResultStore Results { get; }
+    public Orchestrator.Storage.Telephony.SqlSipTrunkStore Trunks { get; }
+    public Orchestrator.Storage.Conversations.SqlLiveConversationIndex Live { get; }
 
     private StorageDatabase(SqlDialect dialect, string connectionString, Func<Task> cleanup)
     {
@@ -32,6 +34,8 @@ public sealed class StorageDatabase : IAsyncDisposable
         Agents = new SqlAgentStore(dialect, Time);
         Integrations = new SqlWebIntegrationStore(dialect, Time);
         Results = new SqlResultStore(dialect, Time);
+        Trunks = new Orchestrator.Storage.Telephony.SqlSipTrunkStore(dialect, Time);
+        Live = new Orchestrator.Storage.Conversations.SqlLiveConversationIndex(dialect);
     }
 
     public static async Task<StorageDatabase> CreateAsync(string provider)
