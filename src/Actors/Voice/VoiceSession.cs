@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Voice.Legs;
@@ -40,6 +41,10 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
 
     // Listening.
     private readonly Endpointer _endpointer;
+    private sealed record AudioGapTick;
+    private const string GapTimer = "audio-gap";
+    private static readonly TimeSpan GapCheck = TimeSpan.FromMilliseconds(60);
+    private long _lastAudioAt;
     private readonly PreRollBuffer _preRoll;
     private readonly List<short> _partialFrame = new(FrameSamples);
     private Task<IRecognitionStream>? _streamTask;
@@ -167,6 +172,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         Receive<PeerConnected>(OnConnected);
         Receive<PeerFailed>(m => OnFailed(m.Failure));
         Receive<AudioIn>(m => OnAudio(m.Samples));
+        Receive<AudioGapTick>(_ => FillAudioGap());
         Receive<DtmfIn>(m => _parent.Tell(new VoiceEvents.DtmfReceived(m.Digit)));
 
         Receive<StreamReady>(OnStreamReady);
@@ -257,6 +263,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
     private void OnAudio(short[] samples)
     {
         if (_mediaEnded) return;
+        _lastAudioAt = Stopwatch.GetTimestamp();
         if (samples.Length == FrameSamples)
         {
             OnFrame(samples);
@@ -275,6 +282,24 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// A line that stops sending mid-turn (a phone's media stream ends, a sender that mutes) is
+    /// silence to the endpointer, or the caller's turn would never end.
+    /// </summary>
+    private void FillAudioGap()
+    {
+        if (!_inUtterance || _mediaEnded)
+        {
+            Timers.Cancel(GapTimer);
+            return;
+        }
+        var missing = Stopwatch.GetElapsedTime(_lastAudioAt) - FrameDuration;
+        if (missing < GapCheck) return;
+        for (var i = 0; i < (int)(missing / FrameDuration) && _inUtterance; i++)
+            OnFrame(new short[FrameSamples]);
+        _lastAudioAt = Stopwatch.GetTimestamp();
+    }
+
     private void OnFrame(short[] frame)
     {
         _preRoll.Add(frame);
@@ -289,6 +314,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
                 long framesAgo = _endpointer.FramesProcessed - 1 - started.FrameIndex;
                 _utteranceStartedAt = now - framesAgo * FrameDuration;
                 BargeIn();
+                Timers.StartPeriodicTimer(GapTimer, new AudioGapTick(), GapCheck);
                 _parent.Tell(new VoiceEvents.UserSpeechStarted());
                 // The pre-roll holds the onset and this frame.
                 foreach (var f in _preRoll.Drain()) Push(f);
@@ -296,6 +322,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
             case EndpointEvent.SpeechEnded ended:
                 if (_inUtterance) Push(frame);
                 _inUtterance = false;
+                Timers.Cancel(GapTimer);
                 long sinceEnd = _endpointer.FramesProcessed - 1 - ended.FrameIndex;
                 EndUtterance(_utterance, _utteranceStartedAt, now - sinceEnd * FrameDuration);
                 return;

@@ -249,22 +249,3 @@ public sealed class SippCallTests(ITestOutputHelper output)
         Assert.True(agent.StrayResponses > 0);
     }
 }
-
-/// <summary>Makes an 8 kHz μ-law headerless recording with espeak-ng and sox, as SIPp's rtp_stream wants.</summary>
-public static class SpeechFile
-{
-    public static async Task CreateAsync(string path, string text)
-    {
-        string wav = Path.ChangeExtension(path, ".wav");
-        await RunAsync("espeak-ng", $"-w \"{wav}\" \"{text}\"");
-        await RunAsync("sox", $"\"{wav}\" -r 8000 -c 1 -t ul \"{path}\"");
-    }
-
-    private static async Task RunAsync(string file, string args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await process.WaitForExitAsync(cts.Token);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {await process.StandardError.ReadToEndAsync()}");
-    }
-}

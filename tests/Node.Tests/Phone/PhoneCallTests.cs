@@ -89,4 +89,31 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
         Assert.Equal("callee_hangup", closed["data"]!["finishReason"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task What_the_callee_says_is_recognised_as_a_user_text()
+    {
+        var dir = Directory.CreateTempSubdirectory("sipp-speech").FullName;
+        await SpeechFile.CreateAsync(Path.Combine(dir, "speech.ulaw"), "I would like to book a table for two people", "en-us+f2");
+        await using var sipp = await SippProcess.StartAsync("stream-speech-long.xml", dir);
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
+        await DialAsync(client, "1003");
+        await client.NextAsync("event", "connection");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+
+        JsonObject? heard = null;
+        var seen = new List<string>();
+        while (heard is null)
+        {
+            var frame = await client.ReceiveAsync(TimeSpan.FromSeconds(20))
+                ?? throw new Xunit.Sdk.XunitException("closed before the callee's speech was recognised; saw: " + string.Join(" | ", seen));
+            seen.Add(frame.ToJsonString());
+            if (frame["type"]!.GetValue<string>() == "text" && frame["content"]!["source"]!.GetValue<string>() == "user"
+                && frame["content"]!["type"] is null)
+                heard = frame;
+        }
+        Assert.False(string.IsNullOrWhiteSpace(heard["content"]!["text"]!.GetValue<string>()));
+        var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
+        Assert.Equal("callee_hangup", closed["data"]!["finishReason"]!.GetValue<string>());
+    }
 }
