@@ -15,7 +15,7 @@ namespace Orchestrator.Node.Tests.Phone;
 public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
 {
     /// <summary>A trunk to <paramref name="sipp"/>, an agent on it and a token allowed to phone.</summary>
-    private async Task<string> PhoneTokenAsync(SippProcess sipp)
+    private async Task<string> PhoneTokenAsync(SippProcess sipp, int? maxDurationSeconds = null)
     {
         var trunk = await fixture.Node.Services.GetRequiredService<ISipTrunkStore>().CreateAsync(new SipTrunk
         {
@@ -24,7 +24,13 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         var agent = ChatNodeFixture.DemoAgent();
         agent = await fixture.CreateAgentAsync(agent with
         {
-            Config = agent.Config with { OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id, ["ringTimeoutSeconds"] = 5 } },
+            Config = agent.Config with
+            {
+                OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id, ["ringTimeoutSeconds"] = 5 },
+                Features = maxDurationSeconds is int max
+                    ? agent.Config.Features with { MaxDuration = new() { IsEnabled = true, MaxDurationSeconds = max } }
+                    : agent.Config.Features,
+            },
         });
         return await fixture.TokenAsync(agent: agent,
             features: [IntegrationFeatures.AllowPhoneCall, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs]);
@@ -115,5 +121,22 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         Assert.False(string.IsNullOrWhiteSpace(heard["content"]!["text"]!.GetValue<string>()));
         var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
         Assert.Equal("callee_hangup", closed["data"]!["finishReason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Audio_flows_both_ways_and_the_agent_side_hangs_up()
+    {
+        await using var sipp = await SippProcess.StartAsync("uas", extra: "-rtp_echo");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp, maxDurationSeconds: 4));
+        await DialAsync(client, "1004");
+        await client.NextAsync("event", "connection");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        // The callee echoes our greeting back: hearing it as user speech proves audio went out and came in.
+        var echoed = await client.ExpectAsync("text", wait: TimeSpan.FromSeconds(10));
+        while (echoed["content"]!["source"]!.GetValue<string>() != "user")
+            echoed = await client.ExpectAsync("text", wait: TimeSpan.FromSeconds(10));
+        var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
+        Assert.Equal("max_duration", closed["data"]!["finishReason"]!.GetValue<string>());
+        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15))); // it got our BYE
     }
 }
