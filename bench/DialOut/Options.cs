@@ -4,7 +4,7 @@ namespace DialOut;
 
 public sealed record Options
 {
-    public int[] SippRates { get; init; } = [100, 200, 400, 800, 1600, 3200];
+    public int[] SippRates { get; init; } = [100, 200, 400, 800, 1600, 3200, 6400, 12800];
     public int[] UaRates { get; init; } = [100, 200, 300, 400, 600, 800, 1000];
     public string[] Modes { get; init; } = ["media", "nomedia"];
     public int Duration { get; init; } = 30;
@@ -39,7 +39,7 @@ public sealed record Options
         }
         if (o.Modes.Any(m => m is not ("media" or "nomedia"))) throw new ArgumentException("--modes takes media and/or nomedia");
         if (o.Duration is < 1 or > 120) throw new ArgumentException("--duration must be 1..120 s");
-        if (o.SippRates.Concat(o.UaRates).Any(r => r is < 1 or > 5000)) throw new ArgumentException("rates must be 1..5000 cps");
+        if (o.SippRates.Concat(o.UaRates).Any(r => r is < 1 or > 20000)) throw new ArgumentException("rates must be 1..20000 cps");
         return o;
     }
 }

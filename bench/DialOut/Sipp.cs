@@ -63,7 +63,7 @@ public sealed class Sipp : IAsyncDisposable
         int port = FreeUdpPort();
         string load = Machine.LoadAverage();
         var info = new ProcessStartInfo("sipp",
-            $"-sn uac 127.0.0.1:{uas.Port} -i 127.0.0.1 -p {port} -r {rate} -d {o.HoldMs} -m {planned} -l {rate * 10} " +
+            $"-sn uac 127.0.0.1:{uas.Port} -i 127.0.0.1 -p {port} -r {rate} -d {o.HoldMs} -m {planned} -l {Math.Min(rate * 10, 15000)} " +
             $"-nostdin -buff_size 8388608 -max_recv_loops 10000 -max_sched_loops 10000 -recv_timeout {o.SetupTimeoutSeconds * 1000} " +
             $"-timeout {o.Duration + o.SetupTimeoutSeconds + 20}s -trace_stat -stf {dir}/stat.csv -fd 1 -trace_rtt -rtt_freq 1 " +
             $"-trace_err -error_file {dir}/errors.log")
