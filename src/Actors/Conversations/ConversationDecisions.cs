@@ -52,7 +52,7 @@ public static class ConversationDecisions
     public static IEnumerable<object> EventsForToolCall(ConversationState state, DialogueAction.CallTool call, DateTimeOffset now)
     {
         var id = state.FindToolCall(call.CallId) is null ? call.CallId : $"{call.CallId}-{state.ToolCalls.Count + 1}";
-        var tool = state.Agent?.Config.Tools.FirstOrDefault(t => string.Equals(t.Name, call.ToolName, StringComparison.Ordinal));
+        var tool = ToolConfigFor(state, call.ToolName);
         var onClient = tool is not null && tool.Webhook is null && state.ClientTools.Contains(tool.Name);
         var timeout = TimeSpan.FromSeconds(tool?.TimeoutSeconds > 0 ? tool.TimeoutSeconds : 10);
         yield return new ToolCallRequested(id, call.ToolName, call.Args, onClient, now + timeout, now);

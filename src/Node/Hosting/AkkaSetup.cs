@@ -37,6 +37,11 @@ public static class AkkaSetup
         services.AddAkka(clusterSettings.SystemName, (builder, provider) =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            // Resolved once here: the entity factory below runs for every conversation.
+            var engines = provider.GetRequiredService<IDialogueEngineFactory>();
+            var results = provider.GetRequiredService<IConversationResultStore>();
+            var live = provider.GetRequiredService<ILiveConversationIndex>();
+            var voice = VoiceSessions(provider);
             builder
                 .ConfigureLoggers(loggers => loggers.AddLoggerFactory())
                 .WithCustomSerializer("orchestrator", [typeof(IOrchestratorMessage)], system => new OrchestratorSerializer(system))
@@ -58,11 +63,7 @@ public static class AkkaSetup
                 .WithAkkaClusterReadinessCheck()
                 .WithShardRegion<ConversationRegion>("conversation",
                     (system, registry, resolver) => conversationId => ConversationEntity.Props(
-                        conversationId, conversationSettings,
-                        provider.GetRequiredService<IDialogueEngineFactory>(),
-                        provider.GetRequiredService<IConversationResultStore>(),
-                        provider.GetRequiredService<ILiveConversationIndex>(),
-                        VoiceSessions(provider)),
+                        conversationId, conversationSettings, engines, results, live, voice),
                     new ConversationMessageExtractor(clusterSettings.NumberOfShards),
                     new ShardOptions
                     {
@@ -75,9 +76,7 @@ public static class AkkaSetup
                     })
                 .WithSingleton<ConversationReviverSingleton>("conversation-reviver",
                     (_, registry, _) => ConversationReviver.Props(
-                        registry.Get<ConversationRegion>(),
-                        provider.GetRequiredService<ILiveConversationIndex>(),
-                        conversationSettings.ReviveInterval),
+                        registry.Get<ConversationRegion>(), live, conversationSettings.ReviveInterval),
                     new ClusterSingletonOptions { Role = "conversation" },
                     createProxyToo: false);
 

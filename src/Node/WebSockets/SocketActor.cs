@@ -56,27 +56,28 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     {
         Receive<ConversationReplies.Started>(_ => Joined());
         Receive<ConversationReplies.Attached>(_ => Joined());
-        Receive<ConversationReplies.Rejected>(r => Fail(r.Reason, CloseCodes.PolicyViolation));
-        Receive<Frame>(f => f.Parsed is ParsedFrame.Message { Value: ClientMessage.Initialize }, _ =>
-            SendError(ProtocolErrors.MultipleInit));
-        Receive<Frame>(f => f.Parsed is ParsedFrame.Message, f => Forward((ParsedFrame.Message)f.Parsed));
-        Outputs();
-        CommonFrames();
+        InConversation();
     }
 
     private void Live()
     {
-        Receive<Frame>(f => f.Parsed is ParsedFrame.Message { Value: ClientMessage.Initialize }, _ =>
-            SendError(ProtocolErrors.MultipleInit));
-        Receive<Frame>(f => f.Parsed is ParsedFrame.Message, f => Forward((ParsedFrame.Message)f.Parsed));
         Receive<ConversationReplies.Attached>(_ => Watch(Sender));
-        Receive<ConversationReplies.Rejected>(r => Fail(r.Reason, CloseCodes.PolicyViolation));
         Receive<Terminated>(t => t.ActorRef.Equals(_entity), _ =>
         {
             // The entity moved or restarted elsewhere: link this socket to its next incarnation.
             _entity = null;
             _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false));
         });
+        InConversation();
+    }
+
+    /// <summary>Once a conversation is named (joining or live): input goes to it, its outputs come out.</summary>
+    private void InConversation()
+    {
+        Receive<ConversationReplies.Rejected>(r => Fail(r.Reason, CloseCodes.PolicyViolation));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message { Value: ClientMessage.Initialize }, _ =>
+            SendError(ProtocolErrors.MultipleInit));
+        Receive<Frame>(f => f.Parsed is ParsedFrame.Message, f => Forward((ParsedFrame.Message)f.Parsed));
         Outputs();
         CommonFrames();
     }
