@@ -125,16 +125,8 @@ public sealed class DemoPageCallTests(ITestOutputHelper output)
 
         await browser.DisposeAsync(); // the tab, its socket and its media are gone at once
 
-        using var http = node.CreateClient();
-        JsonObject? result = null;
-        for (var i = 0; i < 100 && result is null; i++)
-        {
-            var response = await http.GetAsync($"/api/v1/callresults/{id}");
-            if (response.IsSuccessStatusCode) result = await response.Content.ReadFromJsonAsync<JsonObject>();
-            else await Task.Delay(200);
-        }
-        Assert.NotNull(result);
-        Assert.Contains(result!["finishReason"]!.GetValue<string>(), new[] { "connection_lost", "user_hangup" });
+        var result = await node.WaitForResultAsync(id, TimeSpan.FromSeconds(20));
+        Assert.Contains(result["finishReason"]!.GetValue<string>(), new[] { "connection_lost", "user_hangup" });
         Assert.Equal("webCall", result["callType"]!.GetValue<string>());
     }
 }

@@ -56,6 +56,21 @@ public sealed class TestNode : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The stored result of a conversation, polled until it is there or <paramref name="wait"/> passes.</summary>
+    public async Task<System.Text.Json.Nodes.JsonObject> WaitForResultAsync(string conversationId, TimeSpan? wait = null)
+    {
+        using var http = CreateClient();
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var response = await http.GetAsync($"/api/v1/callresults/{conversationId}");
+            if (response.IsSuccessStatusCode)
+                return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(response.Content))!;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No stored result for {conversationId}");
+            await Task.Delay(100);
+        }
+    }
+
     public Uri WebSocketUri(string query) =>
         new($"ws://{BaseAddress.Authority}/api/v1/ws/webCall{(query.Length > 0 ? "?" + query.TrimStart('?') : "")}");
 

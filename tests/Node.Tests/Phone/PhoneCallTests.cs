@@ -70,18 +70,8 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         Assert.Contains("486", failed["data"]!["reason"]!.GetValue<string>());
         var result = (await client.ExpectAsync("conversationResult"))["result"]!;
         Assert.Equal(("busy", "Failed"), (result["finishReason"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
-        using var http = fixture.Node.CreateClient();
-        for (var i = 0; i < 50; i++)
-        {
-            var response = await http.GetAsync($"/api/v1/callresults/{id}");
-            if (response.IsSuccessStatusCode)
-            {
-                Assert.Equal("busy", (await response.Content.ReadFromJsonAsync<JsonObject>())!["finishReason"]!.GetValue<string>());
-                return;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("no stored result");
+        var stored = await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(5));
+        Assert.Equal("busy", stored["finishReason"]!.GetValue<string>());
     }
 
     [Fact]

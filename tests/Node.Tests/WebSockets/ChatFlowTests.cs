@@ -66,7 +66,7 @@ public abstract class ChatFlowTests<TFixture>(TFixture fixture) where TFixture :
         Assert.Null(await client.ReceiveAsync());
         Assert.Equal(1000, (int)client.CloseStatus!.Value);
 
-        var stored = await WaitForResultAsync(id);
+        var stored = await fixture.Node.WaitForResultAsync(id);
         Assert.Equal("agent_ended", stored["finishReason"]!.GetValue<string>());
         Assert.Equal("Ada", stored["additionalData"]!["firstName"]!.GetValue<string>());
     }
@@ -84,7 +84,7 @@ public abstract class ChatFlowTests<TFixture>(TFixture fixture) where TFixture :
         await client.NextAsync("event", "closed");
         Assert.Null(await client.ReceiveAsync());
         Assert.Equal(1000, (int)client.CloseStatus!.Value);
-        Assert.Equal("user_terminated", (await WaitForResultAsync(id))["finishReason"]!.GetValue<string>());
+        Assert.Equal("user_terminated", (await fixture.Node.WaitForResultAsync(id))["finishReason"]!.GetValue<string>());
     }
 
     [Fact]
@@ -159,18 +159,6 @@ public abstract class ChatFlowTests<TFixture>(TFixture fixture) where TFixture :
             await client.NextAsync("event", "connection");
             await client.NextAsync("event", "opened");
         }
-    }
-
-    private async Task<JsonObject> WaitForResultAsync(string conversationId)
-    {
-        using var http = fixture.Node.CreateClient();
-        for (var i = 0; i < 100; i++)
-        {
-            var response = await http.GetAsync($"/api/v1/callresults/{conversationId}");
-            if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"No stored result for {conversationId}");
     }
 }
 

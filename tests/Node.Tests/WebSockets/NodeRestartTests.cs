@@ -82,16 +82,8 @@ public sealed class NodeRestartTests
 
         await using (var node = await TestNode.StartAsync(database, settings))
         {
-            using var http = node.CreateClient();
-            JsonObject? result = null;
-            for (var i = 0; i < 150 && result is null; i++)
-            {
-                var response = await http.GetAsync($"/api/v1/callresults/{id}");
-                if (response.IsSuccessStatusCode) result = await response.Content.ReadFromJsonAsync<JsonObject>();
-                else await Task.Delay(100);
-            }
-            Assert.NotNull(result);
-            Assert.Equal("connection_lost", result!["finishReason"]!.GetValue<string>());
+            var result = await node.WaitForResultAsync(id, TimeSpan.FromSeconds(15));
+            Assert.Equal("connection_lost", result["finishReason"]!.GetValue<string>());
         }
     }
 }

@@ -50,16 +50,8 @@ public sealed class ResumeTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
         await client.ExpectAsync("text");
         client.Abort();
 
-        using var http = fixture.Node.CreateClient();
-        JsonObject? result = null;
-        for (var i = 0; i < 100 && result is null; i++)
-        {
-            var response = await http.GetAsync($"/api/v1/callresults/{id}");
-            if (response.IsSuccessStatusCode) result = await response.Content.ReadFromJsonAsync<JsonObject>();
-            else await Task.Delay(100);
-        }
-        Assert.NotNull(result);
-        Assert.Equal("connection_lost", result!["finishReason"]!.GetValue<string>());
+        var result = await fixture.Node.WaitForResultAsync(id);
+        Assert.Equal("connection_lost", result["finishReason"]!.GetValue<string>());
     }
 
     [Fact]
