@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Orchestrator.Actors.Conversations;
 using Orchestrator.Messages;
+using Orchestrator.Messages.Calls;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Results;
 using Orchestrator.Messages.Serialization;
@@ -51,6 +52,7 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
             new ConversationOutput.Detached("replaced"),
             new ConversationOutput.Finished(result),
             new Started("c", agent, "chat", new JsonObject { ["x"] = "y" }, "+4930", ["tool"], at),
+            new Started("c", agent, "onPhone", new JsonObject(), "+4930", [], at, new CallAttempt("call-1", 2, "camp-1")),
             new UserSaid("hi", at),
             new AssistantSaid("hello", at),
             new ToolCallRequested("t1", "tool", new JsonObject { ["q"] = true }, true, at.AddSeconds(10), at),
@@ -98,6 +100,31 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(state.Transcript, back.Transcript);
         Assert.Equal(state.PendingInputs.Select(p => p.Kind), back.PendingInputs.Select(p => p.Kind));
         Assert.Equal("t1", Assert.Single(back.PendingToolCalls).Id);
+    }
+
+    [Fact]
+    public void A_started_event_journaled_before_call_attempts_existed_reads_with_no_call()
+    {
+        var old = new Started("c", new Messages.Agents.Agent { AgentId = "a" }, "chat", new JsonObject(), null, [], DateTimeOffset.UnixEpoch);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(_serializer.ToBinary(old))!.AsObject();
+        json.Remove("call");
+        var back = (Started)_serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), _serializer.Manifest(old));
+        Assert.Null(back.Call);
+        Assert.Equal("c", back.ConversationId);
+    }
+
+    [Fact]
+    public void The_result_names_the_call_attempt_the_conversation_ran()
+    {
+        var state = new ConversationState()
+            .Apply(new Started("c", new Messages.Agents.Agent { AgentId = "a" }, "onPhone", new JsonObject(), "+1555", [],
+                DateTimeOffset.UnixEpoch, new CallAttempt("call-9", 3, "camp-2")));
+        var result = state.ToResult(DateTimeOffset.UnixEpoch.AddSeconds(5));
+        Assert.Equal(("call-9", 3, "camp-2"), (result.CallId, result.Attempt, result.CampaignId));
+        var chat = new ConversationState()
+            .Apply(new Started("d", new Messages.Agents.Agent { AgentId = "a" }, "chat", new JsonObject(), null, [], DateTimeOffset.UnixEpoch))
+            .ToResult(DateTimeOffset.UnixEpoch);
+        Assert.Null(chat.CallId);
     }
 
     [Fact]

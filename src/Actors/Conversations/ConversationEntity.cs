@@ -171,7 +171,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         }
         var replyTo = Sender;
         var started = new Started(_conversationId, start.Agent, start.CallType, start.AdditionalData,
-            start.Endpoint, start.ClientTools, DateTimeOffset.UtcNow);
+            start.Endpoint, start.ClientTools, DateTimeOffset.UtcNow, start.Call);
         Persist(started, e =>
         {
             ApplyAndCount(e);

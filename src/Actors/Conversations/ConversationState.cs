@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Orchestrator.Messages;
 using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Calls;
 using Orchestrator.Messages.Results;
 using static Orchestrator.Messages.Conversations.ConversationEvents;
 
@@ -20,6 +21,7 @@ public sealed record ConversationState : IOrchestratorMessage
     public string? Endpoint { get; init; }
     public ImmutableList<string> ClientTools { get; init; } = [];
     public DateTimeOffset StartedAt { get; init; }
+    public CallAttempt? Call { get; init; }
     public ImmutableList<TranscriptEntry> Transcript { get; init; } = [];
     public ImmutableList<ToolCallState> ToolCalls { get; init; } = [];
     /// <summary>Inputs the dialogue has not consumed yet, oldest first.</summary>
@@ -42,7 +44,7 @@ public sealed record ConversationState : IOrchestratorMessage
         {
             ConversationId = e.ConversationId, Agent = e.Agent, CallType = e.CallType,
             AdditionalData = e.AdditionalData, Endpoint = e.Endpoint, ClientTools = [.. e.ClientTools],
-            StartedAt = e.At,
+            StartedAt = e.At, Call = e.Call,
             PendingInputs = e.Agent.Config.Features.TalkFirst.IsEnabled ? [PendingInput.Start] : [],
         },
         UserSaid e => this with
@@ -112,6 +114,9 @@ public sealed record ConversationState : IOrchestratorMessage
             Transcription = [.. Transcript.Where(t => t.Text.Length > 0)],
             ToolCalls = [.. ToolCalls.Select(t => new ToolCallRecord(
                 t.Id, t.ToolName, (JsonObject)t.Args.DeepClone(), t.Result?.DeepClone(), t.Status ?? "pending"))],
+            CallId = Call?.CallId,
+            CampaignId = Call?.CampaignId,
+            Attempt = Call?.Attempt,
         };
     }
 }

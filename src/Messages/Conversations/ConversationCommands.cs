@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Calls;
 
 namespace Orchestrator.Messages.Conversations;
 
@@ -14,6 +15,7 @@ public static class ConversationCommands
     /// </summary>
     /// <param name="ClientTools">Tools the client runs (the web integration's list).</param>
     /// <param name="Socket">The socket actor that receives <see cref="ConversationOutput"/>s, if any.</param>
+    /// <param name="Call">The queued call and attempt this conversation runs (the dialer's), if any.</param>
     public sealed record Start(
         string ConversationId,
         Agent Agent,
@@ -21,7 +23,8 @@ public static class ConversationCommands
         JsonObject AdditionalData,
         string? Endpoint,
         IReadOnlyList<string> ClientTools,
-        IActorRef? Socket) : IWithConversationId, IOrchestratorMessage;
+        IActorRef? Socket,
+        CallAttempt? Call = null) : IWithConversationId, IOrchestratorMessage;
 
     /// <summary>
     /// Attaches a socket. <paramref name="Replay"/>: a Resume, so the socket is sent the

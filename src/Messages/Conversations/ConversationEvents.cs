@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Calls;
 
 namespace Orchestrator.Messages.Conversations;
 
@@ -9,9 +10,10 @@ namespace Orchestrator.Messages.Conversations;
 /// </summary>
 public static class ConversationEvents
 {
+    /// <param name="Call">Added later: null in events journaled before it and for socket conversations.</param>
     public sealed record Started(
         string ConversationId, Agent Agent, string CallType, JsonObject AdditionalData, string? Endpoint,
-        IReadOnlyList<string> ClientTools, DateTimeOffset At) : IOrchestratorMessage;
+        IReadOnlyList<string> ClientTools, DateTimeOffset At, CallAttempt? Call = null) : IOrchestratorMessage;
 
     /// <summary>A user turn; EndAt is set for speech (At is when it began).</summary>
     public sealed record UserSaid(string Text, DateTimeOffset At, DateTimeOffset? EndAt = null) : IOrchestratorMessage;

@@ -20,6 +20,11 @@ public sealed record ConversationResult
     public List<TranscriptEntry> Transcription { get; init; } = [];
     public List<ToolCallRecord> ToolCalls { get; init; } = [];
     public JsonObject PostCallAnalysis { get; init; } = new();
+    /// <summary>The queued call this conversation was an attempt of (null for socket conversations).</summary>
+    public string? CallId { get; init; }
+    public string? CampaignId { get; init; }
+    /// <summary>Which dial attempt of <see cref="CallId"/> this was, from 1.</summary>
+    public int? Attempt { get; init; }
 }
 
 public sealed record TranscriptEntry(string Speaker, string Text, DateTimeOffset StartTime, DateTimeOffset EndTime);
