@@ -107,7 +107,7 @@ public sealed partial class AgentValidator
         }
     }
 
-    private static void ValidateWebhook(string path, string? url, Dictionary<string, string>? headers, ValidationErrors errors)
+    internal static void ValidateWebhook(string path, string? url, Dictionary<string, string>? headers, ValidationErrors errors)
     {
         if (!IsHttpUrl(url))
             errors.Add($"{path}.url", "url must be an absolute http or https URL.");
