@@ -58,3 +58,28 @@ public sealed class WebhookPosterTests
 
     private const string OpenSslHmac = "ee126d9c9e2f61160e05aa488fb0ce53a019cb3287aef60b23e7d1c95d82b7b0";
 }
+
+public sealed class WebhookOptionsTests
+{
+    [Theory]
+    [InlineData("PollInterval", "00:00:00", "Orchestrator:Webhooks:PollInterval must be greater than 0 and at most 00:05:00.")]
+    [InlineData("BatchSize", "0", "Orchestrator:Webhooks:BatchSize must be from 1 to 1000.")]
+    [InlineData("Concurrency", "5000", "Orchestrator:Webhooks:Concurrency must be from 1 to 1000.")]
+    public void Bad_settings_stop_the_start_with_the_setting_named(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"Orchestrator:Webhooks:{key}"] = value }).Build();
+        using var services = new ServiceCollection().AddLogging().AddWebhooks(configuration).BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value);
+        Assert.Equal([message], error.Failures);
+    }
+
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        using var services = new ServiceCollection().AddLogging().AddWebhooks(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
+        Assert.Equal((TimeSpan.FromSeconds(2), 50, 16, true), (options.PollInterval, options.BatchSize, options.Concurrency, options.SenderEnabled));
+    }
+}
