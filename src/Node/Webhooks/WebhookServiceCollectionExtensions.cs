@@ -18,6 +18,12 @@ public static class WebhookServiceCollectionExtensions
         {
             client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Orchestrator-Webhooks/1");
+        }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            // A redirect would turn the POST into a GET that "succeeds": a 3xx is an answer to retry, not to follow.
+            AllowAutoRedirect = false,
+            // Receivers move (DNS); pooled connections are renewed rather than kept forever.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddWebhookOutbox();

@@ -83,3 +83,21 @@ public sealed class WebhookOptionsTests
         Assert.Equal((TimeSpan.FromSeconds(2), 50, 16, true), (options.PollInterval, options.BatchSize, options.Concurrency, options.SenderEnabled));
     }
 }
+
+public sealed class WebhookRedirectTests
+{
+    [Fact]
+    public async Task A_redirect_is_an_answer_not_followed()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = (r, _) => (r.Path == "/moved" ? 307 : 200, null);
+        receiver.ResponseHeaders["Location"] = receiver.Url("elsewhere");
+        await using var services = WebhookPosterTests.Services();
+        var response = await services.GetRequiredService<Orchestrator.Node.Webhooks.WebhookPoster>().PostAsync(
+            receiver.Url("moved"), null, null, "{}", "d-3", TimeSpan.FromSeconds(10), readBody: false, CancellationToken.None);
+        Assert.Equal(307, response.StatusCode);
+        Assert.False(response.IsSuccess);
+        Assert.Equal("The receiver answered 307.", response.Error);
+        Assert.Equal("/moved", Assert.Single(receiver.Received).Path);
+    }
+}

@@ -26,6 +26,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status to answer and an optional body; the request's attempt number per delivery id is given, from 1.</summary>
     public Func<ReceivedWebhook, int, (int Status, string? Body)> Answer { get; set; } = (_, _) => (200, null);
 
+    /// <summary>Headers put on every answer.</summary>
+    public Dictionary<string, string> ResponseHeaders { get; } = [];
+
     /// <summary>How long to wait before answering (to test time-outs).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -81,6 +84,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var (status, reply) = _secret is not null && !valid ? (401, "bad signature") : Answer(request, attempt);
         Received.Enqueue(request with { AnsweredWith = status });
         context.Response.StatusCode = status;
+        foreach (var (name, value) in ResponseHeaders) context.Response.Headers[name] = value;
         if (reply is not null)
         {
             context.Response.ContentType = "application/json";
