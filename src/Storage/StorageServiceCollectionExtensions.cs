@@ -9,6 +9,7 @@ using Orchestrator.Storage.Database;
 using Orchestrator.Storage.Integrations;
 using Orchestrator.Storage.Results;
 using Orchestrator.Storage.Telephony;
+using Orchestrator.Storage.Webhooks;
 
 namespace Orchestrator.Storage;
 
@@ -40,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<SqlSipTrunkStore>();
         services.TryAddSingleton<ISipTrunkStore>(sp => sp.GetRequiredService<SqlSipTrunkStore>());
         services.TryAddSingleton<ISipTrunkDirectory>(sp => sp.GetRequiredService<SqlSipTrunkStore>());
+        services.AddWebhookOutbox();
         return services;
     }
 

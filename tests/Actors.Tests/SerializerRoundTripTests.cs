@@ -53,6 +53,15 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
             new ConversationOutput.Finished(result),
             new Started("c", agent, "chat", new JsonObject { ["x"] = "y" }, "+4930", ["tool"], at),
             new Started("c", agent, "onPhone", new JsonObject(), "+4930", [], at, new CallAttempt("call-1", 2, "camp-1")),
+            // An agent snapshot keeps its webhooks, secrets included (the journal is not the API).
+            new Started("c", agent with
+            {
+                Config = new Messages.Agents.AgentConfig
+                {
+                    ResultWebhook = new Messages.Agents.WebhookConfig { Url = "https://h/r", Secret = "s1", Headers = new() { ["X"] = "1" } },
+                    StartWebhook = new Messages.Agents.StartWebhookConfig { Url = "https://h/s", Secret = "s2", FailClosed = true },
+                },
+            }, "chat", new JsonObject(), null, [], at),
             new UserSaid("hi", at),
             new AssistantSaid("hello", at),
             new ToolCallRequested("t1", "tool", new JsonObject { ["q"] = true }, true, at.AddSeconds(10), at),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Orchestrator.Messages.Agents;
 
@@ -13,6 +14,8 @@ public sealed record AgentConfig
     public List<ToolConfig> Tools { get; init; } = [];
     public JsonObject? OutboundSipConfig { get; init; }
     public WebhookConfig? ResultWebhook { get; init; }
+    /// <summary>Called before each dial attempt of a queued call; its reply can enrich or stop the attempt.</summary>
+    public StartWebhookConfig? StartWebhook { get; init; }
     public AgentFeatures Features { get; init; } = new();
 }
 
@@ -43,4 +46,18 @@ public sealed record WebhookConfig
 {
     public string Url { get; init; } = "";
     public Dictionary<string, string> Headers { get; init; } = [];
+    /// <summary>Signs every delivery when set. Write-only: the API leaves it out of what it returns.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
+}
+
+public sealed record StartWebhookConfig
+{
+    public string Url { get; init; } = "";
+    public Dictionary<string, string> Headers { get; init; } = [];
+    /// <summary>Signs every call when set. Write-only: the API leaves it out of what it returns.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
+    /// <summary>When the webhook fails or times out: false (default) dials anyway, true cancels the attempt.</summary>
+    public bool FailClosed { get; init; }
 }

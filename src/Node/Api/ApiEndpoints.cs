@@ -7,6 +7,7 @@ using Orchestrator.Node.Api.Auth;
 using Orchestrator.Node.Api.Integrations;
 using Orchestrator.Node.Api.Results;
 using Orchestrator.Node.Api.Telephony;
+using Orchestrator.Node.Api.Webhooks;
 
 namespace Orchestrator.Node.Api;
 
@@ -71,6 +72,7 @@ public static class ApiEndpoints
         api.MapCallResults();
         api.MapCalls();
         api.MapSipTrunks();
+        api.MapWebhooks();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Webhooks;
 using Orchestrator.Node.WebSockets;
 using Orchestrator.Storage;
 
@@ -25,7 +26,8 @@ public static class NodeHost
             .AddVoice(builder.Configuration)
             .AddConversationActors(builder.Configuration)
             .AddWebCallEndpoint(builder.Configuration)
-            .AddOperations(builder.Configuration);
+            .AddOperations(builder.Configuration)
+            .AddWebhooks(builder.Configuration);
 
         var app = builder.Build();
         app.UseDefaultFiles();

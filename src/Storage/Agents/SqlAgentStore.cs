@@ -1,4 +1,5 @@
 using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Webhooks;
 using Orchestrator.Storage.Database;
 
 namespace Orchestrator.Storage.Agents;
@@ -62,7 +63,8 @@ public sealed class SqlAgentStore(SqlDialect dialect, TimeProvider time) : IAgen
         var existing = await GetAsync(agentId, cancellationToken);
         if (existing is null) return null;
         var now = Truncate(time.GetUtcNow());
-        var stored = agent with { AgentId = agentId, CreatedTime = existing.CreatedTime, LastUpdateTime = now };
+        // Write-only webhook secrets: a PUT that leaves one out keeps the stored one.
+        var stored = WebhookSecrets.KeepOmitted(agent, existing) with { AgentId = agentId, CreatedTime = existing.CreatedTime, LastUpdateTime = now };
 
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);

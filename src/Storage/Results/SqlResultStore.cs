@@ -3,10 +3,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Orchestrator.Messages.Results;
 using Orchestrator.Storage.Database;
+using Orchestrator.Storage.Webhooks;
 
 namespace Orchestrator.Storage.Results;
 
-public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IResultStore
+public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, WebhookOutboxSignal? webhookSignal = null) : IResultStore
 {
     private const string Upsert =
         """
@@ -28,7 +29,8 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
 
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = dialect.Command(connection, Upsert)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = dialect.Command(connection, Upsert, transaction)
             .With("@id", result.ConversationId).With("@agent", result.AgentId).With("@callType", result.CallType)
             .With("@status", result.Status).With("@finish", result.FinishReason)
             .With("@started", result.StartedAt.ToUnixMs()).With("@ended", result.EndedAt.ToUnixMs())
@@ -36,7 +38,18 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
             .With("@campaign", CampaignIdOf(result)).With("@transcript", SearchableText(result))
             .With("@doc", StoredJson.Serialize(result)).With("@saved", time.GetUtcNow().ToUnixMs());
         await command.ExecuteNonQueryAsync(cancellationToken);
+        var webhookWritten = await EnqueueResultWebhookAsync(connection, transaction, result, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (webhookWritten) webhookSignal?.Notify();
     }
+
+    /// <summary>
+    /// The result webhook commits with the result, so a stored result always has its delivery; a
+    /// retried save finds it written and adds none (rest.md, Webhooks: delivery).
+    /// </summary>
+    private Task<bool> EnqueueResultWebhookAsync(DbConnection connection, DbTransaction transaction, ConversationResult result,
+        CancellationToken cancellationToken) =>
+        ResultWebhooks.EnqueueAsync(dialect, connection, transaction, result, time.GetUtcNow(), cancellationToken);
 
     public async Task<ConversationResult?> GetAsync(string conversationId, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Webhooks;
 using Orchestrator.Node.Api.Infrastructure;
 using Orchestrator.Storage;
 using Orchestrator.Storage.Agents;
@@ -28,11 +29,12 @@ internal static class AgentEndpoints
     {
         var paging = Paging.Parse(skip, take);
         if (paging.Error is not null) return paging.Error;
-        return TypedResults.Ok(await store.ListAsync(paging.Skip, paging.Take, ct));
+        var page = await store.ListAsync(paging.Skip, paging.Take, ct);
+        return TypedResults.Ok(page with { Items = page.Items.Select(WebhookSecrets.Redact).ToList() });
     }
 
     private static async Task<IResult> Get(string agentId, IAgentStore store, CancellationToken ct) =>
-        await store.GetAsync(agentId, ct) is { } agent ? TypedResults.Ok(agent) : ApiProblems.NotFound("agent", agentId);
+        await store.GetAsync(agentId, ct) is { } agent ? TypedResults.Ok(WebhookSecrets.Redact(agent)) : ApiProblems.NotFound("agent", agentId);
 
     private static async Task<IResult> Create(HttpRequest request, IAgentStore store, AgentValidator validator, CancellationToken ct)
     {
@@ -43,7 +45,7 @@ internal static class AgentEndpoints
         if (errors.Count > 0) return ApiProblems.Validation(errors);
 
         var created = await store.CreateAsync(agent, ct);
-        return TypedResults.Created($"/api/v1/agents/{Uri.EscapeDataString(created.AgentId)}", created);
+        return TypedResults.Created($"/api/v1/agents/{Uri.EscapeDataString(created.AgentId)}", WebhookSecrets.Redact(created));
     }
 
     private static async Task<IResult> Replace(string agentId, HttpRequest request, IAgentStore store, AgentValidator validator, CancellationToken ct)
@@ -55,7 +57,7 @@ internal static class AgentEndpoints
         if (errors.Count > 0) return ApiProblems.Validation(errors);
 
         return await store.ReplaceAsync(agentId, agent, ct) is { } replaced
-            ? TypedResults.Ok(replaced)
+            ? TypedResults.Ok(WebhookSecrets.Redact(replaced))
             : ApiProblems.NotFound("agent", agentId);
     }
 

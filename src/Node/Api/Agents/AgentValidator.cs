@@ -55,8 +55,10 @@ public sealed partial class AgentValidator
 
         ValidateTools(config.Tools, errors);
 
-        if (config.ResultWebhook is { } webhook && !IsHttpUrl(webhook.Url))
-            errors.Add("config.resultWebhook.url", "url must be an absolute http or https URL.");
+        if (config.ResultWebhook is { } webhook)
+            ValidateWebhook("config.resultWebhook", webhook.Url, webhook.Headers, errors);
+        if (config.StartWebhook is { } startWebhook)
+            ValidateWebhook("config.startWebhook", startWebhook.Url, startWebhook.Headers, errors);
 
         if (config.Features.MaxDuration.MaxDurationSeconds <= 0)
             errors.Add("config.features.maxDuration.maxDurationSeconds", "maxDurationSeconds must be greater than 0.");
@@ -100,12 +102,26 @@ public sealed partial class AgentValidator
                 errors.Add($"{path}.timeoutSeconds", $"timeoutSeconds must be greater than 0 and at most {MaxToolTimeoutSeconds}.");
             if (tool.RetryCount is < 0 or > MaxRetryCount)
                 errors.Add($"{path}.retryCount", $"retryCount must be from 0 to {MaxRetryCount}.");
-            if (tool.Webhook is { } webhook && !IsHttpUrl(webhook.Url))
-                errors.Add($"{path}.webhook.url", "url must be an absolute http or https URL.");
+            if (tool.Webhook is { } webhook)
+                ValidateWebhook($"{path}.webhook", webhook.Url, webhook.Headers, errors);
         }
     }
 
-    private static bool IsHttpUrl(string? url) =>
+    internal static void ValidateWebhook(string path, string? url, Dictionary<string, string>? headers, ValidationErrors errors)
+    {
+        if (!IsHttpUrl(url))
+            errors.Add($"{path}.url", "url must be an absolute http or https URL.");
+        foreach (var (name, value) in headers ?? [])
+        {
+            // HttpClient refuses such headers at send time; refusing them here names the field instead.
+            if (string.IsNullOrWhiteSpace(name) || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
+                errors.Add($"{path}.headers", $"'{name}' is not a valid header name.");
+            else if (value is null || value.Any(c => c is '\r' or '\n'))
+                errors.Add($"{path}.headers.{name}", "A header value must be a string without line breaks.");
+        }
+    }
+
+    internal static bool IsHttpUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
 }

@@ -1,0 +1,47 @@
+using Orchestrator.Messages.Agents;
+
+namespace Orchestrator.Messages.Webhooks;
+
+/// <summary>
+/// Webhook secrets are write-only (rest.md, Agents): the API never returns them, and a PUT that
+/// leaves one out keeps the stored one. A secret is matched to its webhook by place: the result
+/// webhook, the start webhook, and a tool's webhook by the tool's name.
+/// </summary>
+public static class WebhookSecrets
+{
+    /// <summary>The agent as the API shows it: every webhook secret removed.</summary>
+    public static Agent Redact(Agent agent)
+    {
+        var config = agent.Config;
+        return agent with
+        {
+            Config = config with
+            {
+                ResultWebhook = config.ResultWebhook is { } result ? result with { Secret = null } : null,
+                StartWebhook = config.StartWebhook is { } start ? start with { Secret = null } : null,
+                Tools = config.Tools?.Select(ToolConfig (t) => t?.Webhook is { } hook ? t with { Webhook = hook with { Secret = null } } : t!).ToList() ?? [],
+            },
+        };
+    }
+
+    /// <summary><paramref name="incoming"/> with each secret it omits taken from <paramref name="existing"/>.</summary>
+    public static Agent KeepOmitted(Agent incoming, Agent existing)
+    {
+        var config = incoming.Config;
+        var old = existing.Config;
+        var oldTools = (old.Tools ?? []).Where(t => t?.Webhook?.Secret is not null)
+            .GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.First().Webhook!.Secret);
+        return incoming with
+        {
+            Config = config with
+            {
+                ResultWebhook = config.ResultWebhook is { Secret: null } result
+                    ? result with { Secret = old.ResultWebhook?.Secret } : config.ResultWebhook,
+                StartWebhook = config.StartWebhook is { Secret: null } start
+                    ? start with { Secret = old.StartWebhook?.Secret } : config.StartWebhook,
+                Tools = config.Tools?.Select(ToolConfig (t) => t?.Webhook is { Secret: null } hook && oldTools.TryGetValue(t.Name, out var secret)
+                    ? t with { Webhook = hook with { Secret = secret } } : t!).ToList() ?? [],
+            },
+        };
+    }
+}
