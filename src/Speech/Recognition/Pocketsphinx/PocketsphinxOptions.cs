@@ -16,13 +16,14 @@ public sealed record PocketsphinxOptions
     public TimeSpan PartialInterval { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
-    /// The most decoders the recognizer holds, in use or idle (each holds its own copy of the models,
-    /// about 25 MB with the stock en-us ones). A stream asked for beyond that fails at once with
-    /// <see cref="RecognizersExhaustedException"/>; decoders of disposed streams are reused.
+    /// The most decoders the recognizer holds, in use or idle. Each holds its own copy of the models,
+    /// about 100 MB with the stock en-us ones: the default fits k8s/'s 2 GiB pod with room for the node.
+    /// A stream asked for beyond that fails at once with <see cref="RecognizersExhaustedException"/>;
+    /// decoders of disposed streams are reused.
     /// </summary>
     public int MaxDecoders { get; init; } = DefaultMaxDecoders;
 
-    public const int DefaultMaxDecoders = 16;
+    public const int DefaultMaxDecoders = 8;
 
     /// <summary>
     /// Adds 1 LSB of noise to a quarter of the samples before feature extraction. Digital silence (what
