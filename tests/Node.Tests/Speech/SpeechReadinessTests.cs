@@ -5,6 +5,8 @@ using Orchestrator.Messages.Integrations;
 using Orchestrator.Node.Tests.Infrastructure;
 using Orchestrator.Storage.Agents;
 using Orchestrator.Storage.Integrations;
+using Orchestrator.Storage.Telephony;
+using Orchestrator.Messages.Telephony;
 
 namespace Orchestrator.Node.Tests.Speech;
 
@@ -72,6 +74,21 @@ public sealed class SpeechReadinessTests
 
         var stored = await node.WaitForResultAsync(id);
         Assert.Equal(("webCall", "error"), (stored["callType"]!.GetValue<string>(), stored["finishReason"]!.GetValue<string>()));
+        Assert.Equal(reason, stored["errorMessage"]!.GetValue<string>());
+
+        // A phone call fails the same way before dialling (the trunk points at nothing that answers).
+        var trunk = await node.Services.GetRequiredService<ISipTrunkStore>().CreateAsync(new SipTrunk { Name = "nowhere", Server = "127.0.0.1:9" });
+        var phoneAgent = await node.Services.GetRequiredService<IAgentStore>().CreateAsync(agent with
+        {
+            AgentId = "", Name = "phone", Config = agent.Config with { OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id } },
+        });
+        using var http = node.CreateClient();
+        var placed = await http.PostAsJsonAsync($"/api/v1/calls?agentId={phoneAgent.AgentId}", new { endpoint = "4000" });
+        Assert.True(placed.IsSuccessStatusCode, await placed.Content.ReadAsStringAsync());
+        var callId = (await placed.Content.ReadFromJsonAsync<JsonObject>())!["callId"]!.GetValue<string>();
+        var phone = await node.WaitForResultAsync(callId);
+        Assert.Equal(("onPhone", "error", reason), (phone["callType"]!.GetValue<string>(), phone["finishReason"]!.GetValue<string>(),
+            phone["errorMessage"]!.GetValue<string>()));
         database.Dispose();
     }
 
