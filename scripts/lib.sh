@@ -8,16 +8,27 @@ ensure_apt_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing Debian packages: ${missing[*]}"
-  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "Need root (or sudo) to install: ${missing[*]}" >&2; return 1; }
+    sudo="sudo"
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The project's Debian packages: .ci/apt-packages.txt, one per line, # comments allowed.
-project_apt_packages() {
+# The packages of one list under .ci/, one per line, # comments allowed.
+apt_package_list() {
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  [ -f "$root/.ci/apt-packages.txt" ] && grep -v '^\s*#' "$root/.ci/apt-packages.txt" | awk 'NF {print $1}'
+  [ -f "$root/.ci/$1" ] && grep -v '^\s*#' "$root/.ci/$1" | awk 'NF {print $1}'
+  return 0
 }
+
+# What the node needs at run time (speech engines, codecs): .ci/apt-runtime.txt.
+runtime_apt_packages() { apt_package_list apt-runtime.txt; }
+
+# Everything, for the tests: the run-time list and the test-only one (.ci/apt-packages.txt).
+project_apt_packages() { apt_package_list apt-runtime.txt; apt_package_list apt-packages.txt; }
 
 # The .NET SDK must be on the machine; say so clearly when it is not.
 ensure_dotnet() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs the Debian packages the tests need, starts a private
+# Runs the whole test suite: installs the Debian packages the node and the tests need
+# (.ci/apt-runtime.txt and .ci/apt-packages.txt), starts a private
 # PostgreSQL on 127.0.0.1, then `dotnet test` over the solution. Arguments go to dotnet test
 # (for example --filter "FullyQualifiedName~Actors").
 set -euo pipefail

@@ -1,7 +1,7 @@
 namespace Orchestrator.Speech;
 
 /// <summary>A speech engine or vendor failed; the message names the engine and what went wrong.</summary>
-public sealed class SpeechServiceException : Exception
+public class SpeechServiceException : Exception
 {
     public SpeechServiceException(string message, int? statusCode = null, Exception? inner = null) : base(message, inner) =>
         StatusCode = statusCode;

@@ -31,14 +31,14 @@ public static class VoiceSetup
             var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
             return o.Recognizer == "openai"
                 ? new OpenAiTranscriptionRecognizer(new HttpClient(), OpenAi(o, o.TranscriptionModel))
-                : new PocketsphinxRecognizer();
+                : SpeechSetup.Pocketsphinx(sp);
         });
         services.AddSingleton<ISpeechSynthesizer>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
             return o.Synthesizer == "openai"
                 ? new OpenAiSpeechSynthesizer(new HttpClient(), OpenAi(o, o.SpeechModel))
-                : new EspeakSynthesizer(new EspeakOptions { DefaultVoice = o.EspeakVoice });
+                : SpeechSetup.Espeak(sp, o.EspeakVoice);
         });
         services.AddSingleton<IVoiceSessionFactory>(sp =>
         {
@@ -53,7 +53,7 @@ public static class VoiceSetup
                 ConsentTimeout = o.ConsentTimeout,
             };
             return new VoiceSessionFactory(media, sp.GetRequiredService<ISpeechRecognizer>(), sp.GetRequiredService<ISpeechSynthesizer>(),
-                telephony: sp.GetRequiredService<SipTelephony>());
+                telephony: sp.GetRequiredService<SipTelephony>()).GuardedBySpeechStatus(sp);
         });
         services.AddSingleton(sp =>
         {
@@ -72,6 +72,7 @@ public static class VoiceSetup
             });
         });
         services.AddHostedService<RecognizerPrewarm>();
+        services.AddSpeechEngines(configuration);
         return services;
     }
 

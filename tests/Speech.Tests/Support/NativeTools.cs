@@ -37,7 +37,7 @@ public static class NativeTools
 
     public static void Require(Native needs)
     {
-        if (Missing(needs) is { } reason) Assert.Fail($"CI=true and a native speech tool is missing: {reason}. List it in .ci/apt-packages.txt.");
+        if (Missing(needs) is { } reason) Assert.Fail($"CI=true and a native speech tool is missing: {reason}. List it in .ci/apt-runtime.txt.");
     }
 
     private static readonly ConcurrentDictionary<string, short[]> Spoken = new();

@@ -1,8 +1,12 @@
 namespace Orchestrator.Media.Codecs.Opus;
 
-/// <summary>A libopus decoder for one stream (decoder state must not be shared). Not thread-safe.</summary>
+/// <summary>
+/// A libopus decoder for one stream. Its state and output buffer belong to one caller at a time:
+/// decoding and disposal take the instance's lock (see <see cref="OpusEncoder"/>).
+/// </summary>
 public sealed unsafe class OpusDecoder : IDisposable
 {
+    private readonly object _gate = new();
     private readonly OpusDecoderHandle _handle;
     private readonly short[] _buffer;
 
@@ -29,7 +33,15 @@ public sealed unsafe class OpusDecoder : IDisposable
     /// </summary>
     public short[] Decode(ReadOnlySpan<byte> payload, bool fec = false)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return DecodeUnderGate(payload, fec);
+        }
+    }
+
+    private short[] DecodeUnderGate(ReadOnlySpan<byte> payload, bool fec)
+    {
         int frameSize = payload.IsEmpty ? SampleRate / 50 : _buffer.Length / Channels;
         fixed (byte* input = payload)
         fixed (short* output = _buffer)
@@ -40,5 +52,8 @@ public sealed unsafe class OpusDecoder : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        lock (_gate) _handle.Dispose();
+    }
 }

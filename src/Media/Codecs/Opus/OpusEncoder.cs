@@ -1,8 +1,13 @@
 namespace Orchestrator.Media.Codecs.Opus;
 
-/// <summary>A libopus encoder for one stream. Not thread-safe.</summary>
+/// <summary>
+/// A libopus encoder for one stream. Encoder state must not be touched by two threads at once, so
+/// every native call and the disposal take the instance's lock: a call from another thread, or a
+/// disposal racing with a frame, waits instead of corrupting the state or freeing it under use.
+/// </summary>
 public sealed unsafe class OpusEncoder : IDisposable
 {
+    private readonly object _gate = new();
     /// <summary>RFC 6716 recommends 1275 bytes as the largest single-frame packet.</summary>
     public const int MaxPacketBytes = 1275;
 
@@ -28,11 +33,17 @@ public sealed unsafe class OpusEncoder : IDisposable
     {
         get
         {
-            int result = OpusNative.EncoderCtl(_handle, OpusNative.GetBitrateRequest, out int value);
-            if (result != OpusNative.Ok) throw new OpusException(result, "OPUS_GET_BITRATE");
-            return value;
+            lock (_gate) return GetBitrate();
         }
         set => Ctl(OpusNative.SetBitrateRequest, value);
+    }
+
+    private int GetBitrate()
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        int result = OpusNative.EncoderCtl(_handle, OpusNative.GetBitrateRequest, out int value);
+        if (result != OpusNative.Ok) throw new OpusException(result, "OPUS_GET_BITRATE");
+        return value;
     }
 
     public void SetComplexity(int complexity) => Ctl(OpusNative.SetComplexityRequest, complexity);
@@ -49,8 +60,16 @@ public sealed unsafe class OpusEncoder : IDisposable
     /// <summary>Encodes one frame (2.5–60 ms of interleaved PCM) into <paramref name="destination"/>.</summary>
     public int Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         if (pcm.Length % Channels != 0) throw new ArgumentException("PCM length must be a multiple of the channel count", nameof(pcm));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return EncodeUnderGate(pcm, destination);
+        }
+    }
+
+    private int EncodeUnderGate(ReadOnlySpan<short> pcm, Span<byte> destination)
+    {
         fixed (short* input = pcm)
         fixed (byte* output = destination)
         {
@@ -69,9 +88,16 @@ public sealed unsafe class OpusEncoder : IDisposable
 
     private void Ctl(int request, int value)
     {
-        int result = OpusNative.EncoderCtl(_handle, request, value);
-        if (result != OpusNative.Ok) throw new OpusException(result, $"opus_encoder_ctl({request})");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            int result = OpusNative.EncoderCtl(_handle, request, value);
+            if (result != OpusNative.Ok) throw new OpusException(result, $"opus_encoder_ctl({request})");
+        }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        lock (_gate) _handle.Dispose();
+    }
 }

@@ -5,6 +5,8 @@ namespace Orchestrator.Speech.Recognition.Pocketsphinx;
 /// <summary>
 /// Owns a <c>ps_decoder_t</c>, the configuration it was built from, and the argument strings the
 /// configuration may still point into (sphinxbase keys its table by the caller's argv pointers).
+/// Creation and release run under <see cref="PocketsphinxProcess.Gate"/>; use goes through the
+/// SafeHandle marshalling, so a disposal that races with a call waits for that call to return.
 /// </summary>
 internal sealed class PocketsphinxDecoderHandle : SafeHandle
 {
@@ -16,7 +18,16 @@ internal sealed class PocketsphinxDecoderHandle : SafeHandle
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>Loads the models; slow (hundreds of milliseconds), so decoders are pooled.</summary>
-    public static PocketsphinxDecoderHandle Create(IReadOnlyList<string> arguments)
+    public static PocketsphinxDecoderHandle Create(IReadOnlyList<string> arguments, string? logFile)
+    {
+        lock (PocketsphinxProcess.Gate)
+        {
+            PocketsphinxProcess.ConfigureLogOnce(logFile);
+            return CreateUnderGate(arguments);
+        }
+    }
+
+    private static PocketsphinxDecoderHandle CreateUnderGate(IReadOnlyList<string> arguments)
     {
         var strings = new IntPtr[arguments.Count + 1];
         strings[0] = Marshal.StringToCoTaskMemUTF8("pocketsphinx"); // argv[0], skipped by the parser
@@ -42,9 +53,12 @@ internal sealed class PocketsphinxDecoderHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        PocketsphinxNative.ps_free(handle);
-        if (_config != IntPtr.Zero) PocketsphinxNative.cmd_ln_free_r(_config);
-        _config = IntPtr.Zero;
+        lock (PocketsphinxProcess.Gate)
+        {
+            PocketsphinxNative.ps_free(handle);
+            if (_config != IntPtr.Zero) PocketsphinxNative.cmd_ln_free_r(_config);
+            _config = IntPtr.Zero;
+        }
         Free(_strings);
         _strings = [];
         return true;

@@ -40,6 +40,14 @@ internal static partial class PocketsphinxNative
     [LibraryImport(Library, EntryPoint = "ps_get_hyp")]
     public static partial IntPtr ps_get_hyp(PocketsphinxDecoderHandle ps, out int bestScore);
 
+    /// <summary>Sets the process-wide log stream; NULL turns logging off. Not thread-safe in sphinxbase.</summary>
+    [LibraryImport(SphinxBase, EntryPoint = "err_set_logfp")]
+    public static partial void err_set_logfp(IntPtr file);
+
+    /// <summary>Opens a file as the process-wide log and fcloses the previous one (what -logfn does per decoder).</summary>
+    [LibraryImport(SphinxBase, EntryPoint = "err_set_logfile", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int err_set_logfile(string path);
+
     public static bool IsAvailable(out string? error)
     {
         try

@@ -15,24 +15,36 @@ public sealed record PocketsphinxOptions
     /// <summary>Audio between partial hypotheses; each one costs a partial search.</summary>
     public TimeSpan PartialInterval { get; init; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>Decoders kept loaded for reuse once their streams are disposed.</summary>
-    public int MaxPooledDecoders { get; init; } = 8;
+    /// <summary>
+    /// The most decoders the recognizer holds, in use or idle. Each holds its own copy of the models,
+    /// about 100 MB with the stock en-us ones: the default fits k8s/'s 2 GiB pod with room for the node.
+    /// A stream asked for beyond that fails at once with <see cref="RecognizersExhaustedException"/>;
+    /// decoders of disposed streams are reused.
+    /// </summary>
+    public int MaxDecoders { get; init; } = DefaultMaxDecoders;
+
+    public const int DefaultMaxDecoders = 8;
 
     /// <summary>
-    /// Adds ±1 LSB noise before feature extraction. Digital silence (what decoders and TTS emit between
-    /// words) otherwise skews the live cepstral mean and costs words; measured on espeak-ng speech.
+    /// Adds 1 LSB of noise to a quarter of the samples before feature extraction. Digital silence (what
+    /// decoders and TTS emit between words) otherwise skews the live cepstral mean and costs words;
+    /// measured on espeak-ng speech. Done by the stream, not by pocketsphinx's <c>-dither</c>, which
+    /// draws from one random generator shared by every decoder in the process.
     /// </summary>
     public bool Dither { get; init; } = true;
 
-    /// <summary>Where pocketsphinx writes its log; it is chatty.</summary>
-    public string LogFile { get; init; } = "/dev/null";
+    /// <summary>
+    /// Where pocketsphinx writes its log (it is chatty); null or /dev/null: nowhere. The log is
+    /// process-wide in sphinxbase, so the first recognizer's setting holds for the whole process.
+    /// </summary>
+    public string? LogFile { get; init; }
 
     /// <summary>Further raw pocketsphinx arguments, name then value.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
     internal IReadOnlyList<string> ToArguments()
     {
-        var args = new List<string> { "-hmm", AcousticModel, "-dict", Dictionary, "-logfn", LogFile, "-dither", Dither ? "yes" : "no" };
+        var args = new List<string> { "-hmm", AcousticModel, "-dict", Dictionary, "-dither", "no" };
         if (Grammar is not null) args.AddRange(["-jsgf", Grammar]);
         else args.AddRange(["-lm", LanguageModel]);
         args.AddRange(ExtraArguments);

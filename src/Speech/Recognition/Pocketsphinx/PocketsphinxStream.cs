@@ -13,10 +13,14 @@ internal sealed class PocketsphinxStream : IRecognitionStream
     private long _utteranceSamples;
     private long _samplesSincePartial;
     private string _lastPartial = "";
+    // The stream's own generator (fixed seed, so runs repeat): pocketsphinx's -dither uses a global one.
+    private readonly Random? _dither;
+    private short[] _dithered = [];
 
-    public PocketsphinxStream(PocketsphinxDecoderHandle decoder, PocketsphinxRecognizer owner, TimeSpan partialInterval)
+    public PocketsphinxStream(PocketsphinxDecoderHandle decoder, PocketsphinxRecognizer owner, TimeSpan partialInterval, bool dither)
     {
         _decoder = decoder;
+        _dither = dither ? new Random(16_000) : null;
         _owner = owner;
         _partialIntervalSamples = Math.Max(1, Audio.PcmFormat.SamplesIn(partialInterval));
     }
@@ -38,7 +42,8 @@ internal sealed class PocketsphinxStream : IRecognitionStream
                 _samplesSincePartial = 0;
                 _lastPartial = "";
             }
-            fixed (short* data = pcm16k)
+            ReadOnlySpan<short> input = _dither is null ? pcm16k : Dither(pcm16k);
+            fixed (short* data = input)
                 Check(PocketsphinxNative.ps_process_raw(decoder, data, (nuint)pcm16k.Length, 0, 0), "ps_process_raw");
             _utteranceSamples += pcm16k.Length;
             _samplesSincePartial += pcm16k.Length;
@@ -82,6 +87,16 @@ internal sealed class PocketsphinxStream : IRecognitionStream
             _inUtterance = false;
         }
         if (decoder is not null) _owner.Return(decoder);
+    }
+
+    /// <summary>+1 LSB on about a quarter of the samples: enough that no frame is digitally silent.</summary>
+    private ReadOnlySpan<short> Dither(ReadOnlySpan<short> pcm)
+    {
+        if (_dithered.Length < pcm.Length) _dithered = new short[pcm.Length];
+        var output = _dithered.AsSpan(0, pcm.Length);
+        for (int i = 0; i < pcm.Length; i++)
+            output[i] = pcm[i] < short.MaxValue && _dither!.Next(4) == 0 ? (short)(pcm[i] + 1) : pcm[i];
+        return output;
     }
 
     private static string Hypothesis(PocketsphinxDecoderHandle decoder)
