@@ -18,6 +18,7 @@ public static class NodeHost
             Args = args, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         configure?.Invoke(builder);
+        builder.ListenOnLoopbackByDefault();
 
         builder.Services
             .AddOrchestratorStorage(builder.Configuration)

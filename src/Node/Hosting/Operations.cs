@@ -32,6 +32,7 @@ public static class Operations
             var active = stats.Shards.Sum(s => s.EntityIds.Count);
             return Results.Ok(new { active, concurrency = active, queued = 0 });
         }).WithTags("Operations").WithName("getConcurrency").AddEndpointFilter<ApiKeyEndpointFilter>();
+        app.MapClusterStatus();
         return app;
     }
 }
