@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Orchestrator.Actors.Conversations;
+using Orchestrator.Messages;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Messages.Results;
@@ -27,6 +29,13 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     private string? _conversationId;
     private IActorRef? _entity;
     private bool _closing;
+    /// <summary>
+    /// Client input the conversation has not answered yet. A conversation records a user turn with
+    /// its answer, so input in flight when its node dies is lost with it; it is sent again once this
+    /// socket is linked to the conversation's next incarnation.
+    /// </summary>
+    private readonly List<IWithConversationId> _unanswered = [];
+    private bool _relinking;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -61,11 +70,18 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
 
     private void Live()
     {
-        Receive<ConversationReplies.Attached>(_ => Watch(Sender));
+        Receive<ConversationReplies.Attached>(_ =>
+        {
+            Watch(Sender);
+            if (!_relinking) return;
+            _relinking = false;
+            foreach (var input in _unanswered) _conversations.Tell(input);
+        });
         Receive<Terminated>(t => t.ActorRef.Equals(_entity), _ =>
         {
             // The entity moved or restarted elsewhere: link this socket to its next incarnation.
             _entity = null;
+            _relinking = true;
             _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false));
         });
         InConversation();
@@ -101,13 +117,19 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         Receive<ConversationOutput.Opened>(o => _outbox.Send(ServerFrames.Opened(o.ConversationId)));
         Receive<ConversationOutput.FailedOpen>(o => _outbox.Send(ServerFrames.FailedOpen(o.ConversationId, o.Reason)));
         Receive<ConversationOutput.SdpInvite>(o => _outbox.Send(ServerFrames.SdpInvite(o.Sdp)));
-        Receive<ConversationOutput.Utterance>(o => _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial)));
+        Receive<ConversationOutput.Utterance>(o =>
+        {
+            if (!o.Partial && o.Source == Speakers.User)
+                _unanswered.RemoveAll(i => i is UserMessage m && m.Text == o.Text);
+            _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial));
+        });
         Receive<ConversationOutput.ToolRequested>(o =>
         {
             foreach (var frame in ServerFrames.ToolRequest(o.Id, o.ToolName, o.Args)) _outbox.Send(frame);
         });
         Receive<ConversationOutput.ToolFinished>(o =>
         {
+            _unanswered.RemoveAll(i => i is ToolResponse r && r.ToolCallId == o.Id);
             if (_session.SendsToolLogs) _outbox.Send(ServerFrames.ToolCallResult(o.Id, o.ToolName, o.Result, o.Status));
         });
         Receive<ConversationOutput.Error>(o => SendError(o.Message, o.Code));
@@ -163,10 +185,10 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         switch (frame.Value)
         {
             case ClientMessage.IncomingChatMessage chat:
-                _conversations.Tell(new UserMessage(id, chat.Content));
+                Send(new UserMessage(id, chat.Content));
                 break;
             case ClientMessage.WebsocketToolResponse response:
-                _conversations.Tell(new ToolResponse(id, response.Id, response.Result));
+                Send(new ToolResponse(id, response.Id, response.Result));
                 break;
             case ClientMessage.Terminate:
                 _conversations.Tell(new ConversationCommands.Terminate(id));
@@ -175,6 +197,14 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
                 _conversations.Tell(new SdpAnswer(id, answer.Sdp));
                 break;
         }
+    }
+
+    /// <summary>Input kept until answered (bounded: a client that floods gets its oldest input dropped from the replay list).</summary>
+    private void Send(IWithConversationId input)
+    {
+        if (_unanswered.Count >= 32) _unanswered.RemoveAt(0);
+        _unanswered.Add(input);
+        _conversations.Tell(input);
     }
 
     private void Finish(ConversationResult result)
