@@ -26,6 +26,7 @@ public static class ClusterFormation
     public static AkkaConfigurationBuilder WithClusterFormation(this AkkaConfigurationBuilder builder, ClusterSettings settings)
     {
         settings.Validate();
+        builder.WithShutdownAfterDrain();
         builder.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(int)settings.StableAfter.TotalMilliseconds}ms",
             HoconAddMode.Prepend);
 

@@ -13,6 +13,7 @@ public static class Operations
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"]);
+        services.AddNodeDrain(configuration);
         services.AddHostedService<DemoSeeder>();
         return services;
     }

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using Orchestrator.Actors.Conversations;
-using Orchestrator.Messages;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Messages.Results;
@@ -22,6 +20,20 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     public sealed record Gone;
 
     private sealed record InitTimedOut;
+    private sealed record Relink
+    {
+        public static readonly Relink Instance = new();
+    }
+
+    /// <summary>The node is draining: a chat socket closes so its client resumes on another node; a call's socket stays.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    /// <summary>WebSocket "service restart": the client should reconnect elsewhere and resume.</summary>
+    public const int ServiceRestartCloseCode = 1012;
+    public const string DrainCloseReason = "Node is shutting down; resume the conversation";
 
     private readonly SessionContext _session;
     private readonly IActorRef _conversations;
@@ -30,12 +42,13 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     private IActorRef? _entity;
     private bool _closing;
     /// <summary>
-    /// Client input the conversation has not answered yet. A conversation records a user turn with
-    /// its answer, so input in flight when its node dies is lost with it; it is sent again once this
-    /// socket is linked to the conversation's next incarnation.
+    /// Final transcript lines sent to the client. When the conversation restarts elsewhere (its node
+    /// died or left) this socket re-links with a replay and skips what the client already has, so
+    /// output the new incarnation produced before the link is not lost.
     /// </summary>
-    private readonly List<IWithConversationId> _unanswered = [];
-    private bool _relinking;
+    private int _delivered;
+    private int _skipReplay = -1;
+    private string? _callType;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -72,18 +85,21 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     {
         Receive<ConversationReplies.Attached>(_ =>
         {
+            // Every attach from here replays: what follows is the replay, then live output.
+            Timers.Cancel(nameof(Relink));
+            _skipReplay = _delivered;
             Watch(Sender);
-            if (!_relinking) return;
-            _relinking = false;
-            foreach (var input in _unanswered) _conversations.Tell(input);
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_entity), _ =>
         {
-            // The entity moved or restarted elsewhere: link this socket to its next incarnation.
+            // The entity moved or restarted elsewhere: link this socket to its next incarnation. The
+            // attach is repeated until answered: one sent before this node's shard region heard that
+            // the old node was removed still goes there and is lost.
             _entity = null;
-            _relinking = true;
-            _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false));
+            Self.Tell(Relink.Instance);
+            Timers.StartPeriodicTimer(nameof(Relink), Relink.Instance, TimeSpan.FromSeconds(2));
         });
+        Receive<Relink>(_ => _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: true)));
         InConversation();
     }
 
@@ -109,18 +125,33 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         });
         Receive<Gone>(_ => Context.Stop(Self));
         Receive<InitTimedOut>(_ => { });
+        Receive<Drain>(_ =>
+        {
+            // Live media is bound to this node: a call's socket stays until the call ends or the drain times out.
+            if (_callType is CallTypes.WebCall or CallTypes.OnPhone) return;
+            Close(ServiceRestartCloseCode, DrainCloseReason);
+        });
     }
 
     private void Outputs()
     {
-        Receive<ConversationOutput.Connected>(o => _outbox.Send(ServerFrames.Connection(o.ConversationId)));
-        Receive<ConversationOutput.Opened>(o => _outbox.Send(ServerFrames.Opened(o.ConversationId)));
+        // A re-link's replay: the handshake and the lines the client already has are not sent again.
+        Receive<ConversationOutput.Connected>(o => { if (_skipReplay < 0) _outbox.Send(ServerFrames.Connection(o.ConversationId)); });
+        Receive<ConversationOutput.Opened>(o => { if (_skipReplay < 0) _outbox.Send(ServerFrames.Opened(o.ConversationId)); });
         Receive<ConversationOutput.FailedOpen>(o => _outbox.Send(ServerFrames.FailedOpen(o.ConversationId, o.Reason)));
         Receive<ConversationOutput.SdpInvite>(o => _outbox.Send(ServerFrames.SdpInvite(o.Sdp)));
         Receive<ConversationOutput.Utterance>(o =>
         {
-            if (!o.Partial && o.Source == Speakers.User)
-                _unanswered.RemoveAll(i => i is UserMessage m && m.Text == o.Text);
+            if (!o.Partial)
+            {
+                if (_skipReplay > 0)
+                {
+                    _skipReplay--;
+                    return;
+                }
+                _skipReplay = -1;
+                _delivered++;
+            }
             _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial));
         });
         Receive<ConversationOutput.ToolRequested>(o =>
@@ -129,7 +160,6 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         });
         Receive<ConversationOutput.ToolFinished>(o =>
         {
-            _unanswered.RemoveAll(i => i is ToolResponse r && r.ToolCallId == o.Id);
             if (_session.SendsToolLogs) _outbox.Send(ServerFrames.ToolCallResult(o.Id, o.ToolName, o.Result, o.Status));
         });
         Receive<ConversationOutput.Error>(o => SendError(o.Message, o.Code));
@@ -149,6 +179,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         }
 
         var callType = init.CallType!;
+        _callType = callType;
         if (!_session.Allows(callType))
         {
             Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
@@ -185,10 +216,10 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         switch (frame.Value)
         {
             case ClientMessage.IncomingChatMessage chat:
-                Send(new UserMessage(id, chat.Content));
+                _conversations.Tell(new UserMessage(id, chat.Content));
                 break;
             case ClientMessage.WebsocketToolResponse response:
-                Send(new ToolResponse(id, response.Id, response.Result));
+                _conversations.Tell(new ToolResponse(id, response.Id, response.Result));
                 break;
             case ClientMessage.Terminate:
                 _conversations.Tell(new ConversationCommands.Terminate(id));
@@ -197,14 +228,6 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
                 _conversations.Tell(new SdpAnswer(id, answer.Sdp));
                 break;
         }
-    }
-
-    /// <summary>Input kept until answered (bounded: a client that floods gets its oldest input dropped from the replay list).</summary>
-    private void Send(IWithConversationId input)
-    {
-        if (_unanswered.Count >= 32) _unanswered.RemoveAt(0);
-        _unanswered.Add(input);
-        _conversations.Tell(input);
     }
 
     private void Finish(ConversationResult result)

@@ -91,6 +91,14 @@ public sealed class ChatSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads until the server closes the socket; no frame on the way may be an error. Returns the close code.</summary>
+    public async Task<int> ExpectCloseWithoutErrorAsync(TimeSpan wait)
+    {
+        while (await Client.ReceiveAsync(wait) is { } frame)
+            Assert.NotEqual("error", frame["type"]!.GetValue<string>());
+        return (int)Client.CloseStatus!.Value;
+    }
+
     /// <summary>Says goodbye; the agent ends the conversation and its result is stored.</summary>
     public async Task EndAsync()
     {

@@ -118,6 +118,24 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>A conversation's stored result through <paramref name="member"/>'s REST API, polled until it is there.</summary>
+    public async Task<JsonObject> ResultAsync(Member member, string conversationId)
+    {
+        using var http = member.Client();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var response = await http.GetAsync($"/api/v1/callresults/{conversationId}");
+            if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No stored result for {conversationId}: {(int)response.StatusCode}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The user's lines of a stored transcript, in order.</summary>
+    public static List<string> UserLines(JsonObject result) =>
+        [.. result["transcription"]!.AsArray().Where(l => l!["speaker"]!.GetValue<string>() == "user").Select(l => l!["text"]!.GetValue<string>())];
+
     private static string Tail(string output) => output.Length > 4000 ? output[^4000..] : output;
 
     /// <summary>The output of every member, for a failing test's message.</summary>
