@@ -31,10 +31,11 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="size"/> nodes at once and waits until every one sees all of them up.</summary>
-    public static async Task<TestCluster> StartAsync(int size = 3, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<TestCluster> StartAsync(int size = 3, IReadOnlyDictionary<string, string>? settings = null,
+        Func<TestDatabase, Dictionary<string, string>>? environment = null)
     {
         var database = TestDatabase.Postgres();
-        var common = NodeSettings.For(database);
+        var common = (environment ?? NodeSettings.For)(database);
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) common[k] = v;
         var cluster = new TestCluster(database, common);
         for (var i = 0; i < size; i++) cluster._members.Add(new Member(i, FreePort.Next(), FreePort.Next()));
@@ -57,7 +58,9 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var env = new Dictionary<string, string>(_common)
         {
-            ["ASPNETCORE_URLS"] = member.BaseAddress.ToString().TrimEnd('/'),
+            // The given host (loopback unless the environment names one, e.g. 0.0.0.0), this member's port.
+            ["ASPNETCORE_URLS"] = new UriBuilder(_common.GetValueOrDefault("ASPNETCORE_URLS", "http://127.0.0.1"))
+                { Port = member.HttpPort }.Uri.ToString().TrimEnd('/'),
             ["Orchestrator__Cluster__Port"] = member.AkkaPort.ToString(),
         };
         for (var i = 0; i < _members.Count; i++) env[$"Orchestrator__Cluster__SeedNodes__{i}"] = _members[i].AkkaAddress;
