@@ -1,4 +1,5 @@
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Observability;
 using Orchestrator.Node.WebSockets;
 using Orchestrator.Storage;
 
@@ -26,7 +27,8 @@ public static class NodeHost
             .AddVoice(builder.Configuration)
             .AddConversationActors(builder.Configuration)
             .AddWebCallEndpoint(builder.Configuration)
-            .AddOperations(builder.Configuration);
+            .AddOperations(builder.Configuration)
+            .AddOrchestratorTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseDefaultFiles();
@@ -34,6 +36,7 @@ public static class NodeHost
         app.MapOrchestratorApi();
         app.MapWebCallEndpoint();
         app.MapOperations();
+        app.MapMetrics();
         return app;
     }
 }

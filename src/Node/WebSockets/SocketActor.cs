@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Orchestrator.Actors.Conversations;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Messages.Results;
+using Orchestrator.Node.Observability;
 using static Orchestrator.Messages.Conversations.ConversationCommands;
 
 namespace Orchestrator.Node.WebSockets;
@@ -49,6 +51,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     private int _delivered;
     private int _skipReplay = -1;
     private string? _callType;
+    private readonly SocketTelemetry _telemetry = new();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -76,8 +79,16 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     /// <summary>Waiting for the conversation to accept a start or a resume.</summary>
     private void Joining()
     {
-        Receive<ConversationReplies.Started>(_ => Joined());
-        Receive<ConversationReplies.Attached>(_ => Joined());
+        Receive<ConversationReplies.Started>(_ =>
+        {
+            _telemetry.Joined(_conversationId!, _callType, isNew: true);
+            Joined();
+        });
+        Receive<ConversationReplies.Attached>(_ =>
+        {
+            _telemetry.Joined(_conversationId!, _callType, isNew: false);
+            Joined();
+        });
         InConversation();
     }
 
@@ -151,6 +162,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
                 }
                 _skipReplay = -1;
                 _delivered++;
+                if (o.Source == Speakers.Assistant) _telemetry.AgentAnswered();
             }
             _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial));
         });
@@ -216,6 +228,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         switch (frame.Value)
         {
             case ClientMessage.IncomingChatMessage chat:
+                _telemetry.UserTurn();
                 _conversations.Tell(new UserMessage(id, chat.Content));
                 break;
             case ClientMessage.WebsocketToolResponse response:
@@ -232,10 +245,13 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
 
     private void Finish(ConversationResult result)
     {
+        _telemetry.Finished(result);
         if (_session.SendsResult) _outbox.Send(ServerFrames.ConversationResult(result));
         _outbox.Send(ServerFrames.Closed(result));
         Close(CloseCodes.Normal, "Conversation ended");
     }
+
+    protected override void PostStop() => _telemetry.Stopped();
 
     private void SendError(string message, string? code = null) => _outbox.Send(ServerFrames.Error(message, code));
 
