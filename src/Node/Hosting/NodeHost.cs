@@ -1,4 +1,5 @@
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Observability;
 using Orchestrator.Node.Webhooks;
 using Orchestrator.Node.WebSockets;
 using Orchestrator.Storage;
@@ -19,6 +20,7 @@ public static class NodeHost
             Args = args, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         configure?.Invoke(builder);
+        builder.ListenOnLoopbackByDefault();
 
         builder.Services
             .AddOrchestratorStorage(builder.Configuration)
@@ -27,7 +29,8 @@ public static class NodeHost
             .AddConversationActors(builder.Configuration)
             .AddWebCallEndpoint(builder.Configuration)
             .AddOperations(builder.Configuration)
-            .AddWebhooks(builder.Configuration);
+            .AddWebhooks(builder.Configuration)
+            .AddOrchestratorTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseDefaultFiles();
@@ -35,6 +38,7 @@ public static class NodeHost
         app.MapOrchestratorApi();
         app.MapWebCallEndpoint();
         app.MapOperations();
+        app.MapMetrics();
         return app;
     }
 }

@@ -13,6 +13,7 @@ public static class Operations
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"]);
+        services.AddNodeDrain(configuration);
         services.AddHostedService<DemoSeeder>();
         return services;
     }
@@ -32,6 +33,7 @@ public static class Operations
             var active = stats.Shards.Sum(s => s.EntityIds.Count);
             return Results.Ok(new { active, concurrency = active, queued = 0 });
         }).WithTags("Operations").WithName("getConcurrency").AddEndpointFilter<ApiKeyEndpointFilter>();
+        app.MapClusterStatus();
         return app;
     }
 }

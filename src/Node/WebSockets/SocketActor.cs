@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Orchestrator.Actors.Conversations;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Messages.Results;
+using Orchestrator.Node.Observability;
 using static Orchestrator.Messages.Conversations.ConversationCommands;
 
 namespace Orchestrator.Node.WebSockets;
@@ -20,6 +22,20 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     public sealed record Gone;
 
     private sealed record InitTimedOut;
+    private sealed record Relink
+    {
+        public static readonly Relink Instance = new();
+    }
+
+    /// <summary>The node is draining: a chat socket closes so its client resumes on another node; a call's socket stays.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    /// <summary>WebSocket "service restart": the client should reconnect elsewhere and resume.</summary>
+    public const int ServiceRestartCloseCode = 1012;
+    public const string DrainCloseReason = "Node is shutting down; resume the conversation";
 
     private readonly SessionContext _session;
     private readonly IActorRef _conversations;
@@ -27,6 +43,15 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     private string? _conversationId;
     private IActorRef? _entity;
     private bool _closing;
+    /// <summary>
+    /// Final transcript lines sent to the client. When the conversation restarts elsewhere (its node
+    /// died or left) this socket re-links with a replay and skips what the client already has, so
+    /// output the new incarnation produced before the link is not lost.
+    /// </summary>
+    private int _delivered;
+    private int _skipReplay = -1;
+    private string? _callType;
+    private readonly SocketTelemetry _telemetry = new();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -54,20 +79,38 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     /// <summary>Waiting for the conversation to accept a start or a resume.</summary>
     private void Joining()
     {
-        Receive<ConversationReplies.Started>(_ => Joined());
-        Receive<ConversationReplies.Attached>(_ => Joined());
+        Receive<ConversationReplies.Started>(_ =>
+        {
+            _telemetry.Joined(_conversationId!, _callType, isNew: true);
+            Joined();
+        });
+        Receive<ConversationReplies.Attached>(_ =>
+        {
+            _telemetry.Joined(_conversationId!, _callType, isNew: false);
+            Joined();
+        });
         InConversation();
     }
 
     private void Live()
     {
-        Receive<ConversationReplies.Attached>(_ => Watch(Sender));
+        Receive<ConversationReplies.Attached>(_ =>
+        {
+            // Every attach from here replays: what follows is the replay, then live output.
+            Timers.Cancel(nameof(Relink));
+            _skipReplay = _delivered;
+            Watch(Sender);
+        });
         Receive<Terminated>(t => t.ActorRef.Equals(_entity), _ =>
         {
-            // The entity moved or restarted elsewhere: link this socket to its next incarnation.
+            // The entity moved or restarted elsewhere: link this socket to its next incarnation. The
+            // attach is repeated until answered: one sent before this node's shard region heard that
+            // the old node was removed still goes there and is lost.
             _entity = null;
-            _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false));
+            Self.Tell(Relink.Instance);
+            Timers.StartPeriodicTimer(nameof(Relink), Relink.Instance, TimeSpan.FromSeconds(2));
         });
+        Receive<Relink>(_ => _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: true)));
         InConversation();
     }
 
@@ -93,15 +136,36 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         });
         Receive<Gone>(_ => Context.Stop(Self));
         Receive<InitTimedOut>(_ => { });
+        Receive<Drain>(_ =>
+        {
+            // Live media is bound to this node: a call's socket stays until the call ends or the drain times out.
+            if (_callType is CallTypes.WebCall or CallTypes.OnPhone) return;
+            Close(ServiceRestartCloseCode, DrainCloseReason);
+        });
     }
 
     private void Outputs()
     {
-        Receive<ConversationOutput.Connected>(o => _outbox.Send(ServerFrames.Connection(o.ConversationId)));
-        Receive<ConversationOutput.Opened>(o => _outbox.Send(ServerFrames.Opened(o.ConversationId)));
+        // A re-link's replay: the handshake and the lines the client already has are not sent again.
+        Receive<ConversationOutput.Connected>(o => { if (_skipReplay < 0) _outbox.Send(ServerFrames.Connection(o.ConversationId)); });
+        Receive<ConversationOutput.Opened>(o => { if (_skipReplay < 0) _outbox.Send(ServerFrames.Opened(o.ConversationId)); });
         Receive<ConversationOutput.FailedOpen>(o => _outbox.Send(ServerFrames.FailedOpen(o.ConversationId, o.Reason)));
         Receive<ConversationOutput.SdpInvite>(o => _outbox.Send(ServerFrames.SdpInvite(o.Sdp)));
-        Receive<ConversationOutput.Utterance>(o => _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial)));
+        Receive<ConversationOutput.Utterance>(o =>
+        {
+            if (!o.Partial)
+            {
+                if (_skipReplay > 0)
+                {
+                    _skipReplay--;
+                    return;
+                }
+                _skipReplay = -1;
+                _delivered++;
+                if (o.Source == Speakers.Assistant) _telemetry.AgentAnswered();
+            }
+            _outbox.Send(ServerFrames.Text(o.Source, o.Text, o.Partial));
+        });
         Receive<ConversationOutput.ToolRequested>(o =>
         {
             foreach (var frame in ServerFrames.ToolRequest(o.Id, o.ToolName, o.Args)) _outbox.Send(frame);
@@ -127,6 +191,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         }
 
         var callType = init.CallType!;
+        _callType = callType;
         if (!_session.Allows(callType))
         {
             Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
@@ -163,6 +228,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         switch (frame.Value)
         {
             case ClientMessage.IncomingChatMessage chat:
+                _telemetry.UserTurn();
                 _conversations.Tell(new UserMessage(id, chat.Content));
                 break;
             case ClientMessage.WebsocketToolResponse response:
@@ -179,10 +245,13 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
 
     private void Finish(ConversationResult result)
     {
+        _telemetry.Finished(result);
         if (_session.SendsResult) _outbox.Send(ServerFrames.ConversationResult(result));
         _outbox.Send(ServerFrames.Closed(result));
         Close(CloseCodes.Normal, "Conversation ended");
     }
+
+    protected override void PostStop() => _telemetry.Stopped();
 
     private void SendError(string message, string? code = null) => _outbox.Send(ServerFrames.Error(message, code));
 

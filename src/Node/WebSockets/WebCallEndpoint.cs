@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestrator.Actors.Sharding;
 using Orchestrator.Messages.Protocol;
+using Orchestrator.Node.Hosting;
 
 namespace Orchestrator.Node.WebSockets;
 
@@ -29,8 +30,11 @@ public static class WebCallEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext http, SessionAuthenticator authenticator,
         ActorSystem system, IRequiredActor<ConversationRegion> conversations, IOptions<WebSocketSettings> options,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, NodeDrain drain)
     {
+        if (drain.Draining)
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Node is draining",
+                detail: "This node is shutting down; connect to another node.");
         if (!http.WebSockets.IsWebSocketRequest)
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "WebSocket upgrade required",
                 detail: $"{Path} speaks the conversation protocol over a WebSocket; connect with a WebSocket client.");
@@ -60,7 +64,7 @@ public static class WebCallEndpoint
                 var region = await conversations.GetAsync(http.RequestAborted);
                 var actor = system.ActorOf(SocketActor.Props(allowed.Session, region, connection, options.Value.InitTimeout),
                     "socket-" + Guid.NewGuid().ToString("N"));
-                await connection.RunAsync(actor, http.RequestAborted);
+                using (drain.Track(actor)) await connection.RunAsync(actor, http.RequestAborted);
                 break;
         }
         return Results.Empty;
