@@ -53,13 +53,6 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
     private TimeSpan _resultBackoff;
     /// <summary>Outputs held between a restart and the relink of the socket that follows it.</summary>
     private List<ConversationOutput>? _heldOutputs;
-    /// <summary>
-    /// User turns received but not yet recorded: each is recorded together with the dialogue step
-    /// that answers it, one journal write per turn. Its echo goes out only once it is recorded.
-    /// </summary>
-    private readonly Queue<(string Text, DateTimeOffset At, DateTimeOffset EndAt)> _unrecordedUserTurns = new();
-    /// <summary>The unrecorded user turn the running step answers, if any.</summary>
-    private (string Text, DateTimeOffset At, DateTimeOffset EndAt)? _stepUserTurn;
 
     public ITimerScheduler Timers { get; set; } = null!;
     public override string PersistenceId => "conversation-" + _conversationId;
@@ -232,12 +225,21 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         QueueUserTurn(message.Text, now, now);
     }
 
-    /// <summary>A user turn (typed, spoken or keyed) waits for the dialogue and is recorded with its answer.</summary>
+    /// <summary>
+    /// A user turn (typed, spoken or keyed) is recorded as it arrives, before the dialogue answers
+    /// it; its echo goes out once it is recorded. PersistAsync: the journal batches turns of many
+    /// conversations, and commands behind it are not stashed (the order of events stays the order
+    /// of the calls, so a step's answer is still journaled after the turns that came before it).
+    /// </summary>
     private void QueueUserTurn(string text, DateTimeOffset at, DateTimeOffset endAt)
     {
-        _unrecordedUserTurns.Enqueue((text, at, endAt));
         Timers.Cancel(nameof(SilenceElapsed));
-        TryRunNextStep();
+        PersistAsync(new UserSaid(text, at, endAt), e =>
+        {
+            ApplyAndCount(e);
+            React(e);
+            TryRunNextStep();
+        });
     }
 
     private void OnWake()
@@ -324,41 +326,20 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         }
     }
 
-    /// <summary>Recorded inputs go first (greeting, tool results, silence), then new user turns.</summary>
+    /// <summary>The dialogue answers recorded inputs one at a time, oldest first.</summary>
     private void TryRunNextStep()
     {
-        if (_stepInFlight || _state.IsEnded || _runner is null) return;
-        DialogueInput input;
-        if (!_state.PendingInputs.IsEmpty)
-        {
-            _stepUserTurn = null;
-            input = ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
-        }
-        else if (_unrecordedUserTurns.TryDequeue(out var turn))
-        {
-            _stepUserTurn = turn;
-            input = new DialogueInput.UserSaid(turn.Text);
-        }
-        else return;
+        if (_stepInFlight || _state.IsEnded || _runner is null || _state.PendingInputs.IsEmpty) return;
         _stepInFlight = true;
-        _runner.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState, input));
-    }
-
-    /// <summary>The user turn the step answered is recorded with the step, ahead of its effects.</summary>
-    private List<object> WithStepUserTurn(IEnumerable<object> events)
-    {
-        var all = new List<object>();
-        if (_stepUserTurn is { } turn) all.Add(new UserSaid(turn.Text, turn.At, turn.EndAt));
-        _stepUserTurn = null;
-        all.AddRange(events);
-        return all;
+        _runner.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState,
+            ConversationDecisions.ToDialogueInput(_state.PendingInputs[0])));
     }
 
     private void OnStepDone(DialogueRunner.StepDone done)
     {
         if (done.Seq != _stepSeq || _state.IsEnded) return;
         _stepFailures = 0;
-        var events = WithStepUserTurn(ConversationDecisions.EventsForStep(_state, done.Step, DateTimeOffset.UtcNow));
+        var events = ConversationDecisions.EventsForStep(_state, done.Step, DateTimeOffset.UtcNow);
         var remaining = events.Count;
         PersistAll(events, e =>
         {
@@ -378,19 +359,17 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         if (++_stepFailures <= _settings.DialogueStepRetries)
         {
             // The same input again: the runner is restarted before it reads this.
-            var input = _stepUserTurn is { } turn
-                ? new DialogueInput.UserSaid(turn.Text)
-                : ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
+            var input = ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
             _runner!.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState, input));
             return;
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
         _stepFailures = 0;
-        var events = WithStepUserTurn(
+        object[] events =
         [
             new DialogueAdvanced(_state.DialogueState ?? ""),
             new AssistantSaid(_settings.DialogueFailureReply, DateTimeOffset.UtcNow),
-        ]);
+        ];
         PersistAll(events, e =>
         {
             ApplyAndCount(e);
@@ -429,14 +408,11 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         }
     }
 
-    /// <summary>Ends the conversation; user turns not yet recorded are recorded with the end, so none is lost.</summary>
+    /// <summary>Ends the conversation; user turns being written are journaled ahead of the end.</summary>
     private void EndIfLive(string finishReason, string? error = null)
     {
         if (_state.IsEnded || !_state.IsStarted) return;
-        var events = WithStepUserTurn(_unrecordedUserTurns.Select(t => (object)new UserSaid(t.Text, t.At, t.EndAt)));
-        _unrecordedUserTurns.Clear();
-        events.Add(ConversationDecisions.End(finishReason, DateTimeOffset.UtcNow, error));
-        PersistAll(events, e =>
+        Persist(ConversationDecisions.End(finishReason, DateTimeOffset.UtcNow, error), e =>
         {
             ApplyAndCount(e);
             React(e);
