@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Orchestrator.Actors.Conversations;
+using Orchestrator.Actors.Sharding;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Results;
 using static Orchestrator.Messages.Conversations.ConversationCommands;
@@ -80,7 +81,7 @@ public sealed class ConversationLifecycleTests : ConversationTestBase
     {
         for (var i = 0; i < 1200; i++) LiveIndex.Live[$"c{i:D4}"] = DateTimeOffset.UtcNow;
         var region = CreateTestProbe();
-        Sys.ActorOf(ConversationReviver.Props(region.Ref, LiveIndex, TimeSpan.FromMinutes(5)));
+        Sys.ActorOf(ConversationReviver.Props(new ConversationRouter(region.Ref, region.Ref, "n00000000"), LiveIndex, TimeSpan.FromMinutes(5)));
         var woken = region.ReceiveN(1200, TimeSpan.FromSeconds(10)).Cast<Wake>().Select(w => w.ConversationId).ToHashSet();
         Assert.Equal(LiveIndex.Live.Keys.ToHashSet(), woken);
         region.ExpectNoMsg(TimeSpan.FromMilliseconds(300));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Orchestrator.Actors.Sharding;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Messages.Results;
@@ -22,7 +23,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     private sealed record InitTimedOut;
 
     private readonly SessionContext _session;
-    private readonly IActorRef _conversations;
+    private readonly ConversationRouter _conversations;
     private readonly ISocketOutbox _outbox;
     private string? _conversationId;
     private IActorRef? _entity;
@@ -30,7 +31,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SocketActor(SessionContext session, IActorRef conversations, ISocketOutbox outbox, TimeSpan initTimeout)
+    public SocketActor(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout)
     {
         _session = session;
         _conversations = conversations;
@@ -39,7 +40,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         AwaitingInit();
     }
 
-    public static Props Props(SessionContext session, IActorRef conversations, ISocketOutbox outbox, TimeSpan initTimeout) =>
+    public static Props Props(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout) =>
         Akka.Actor.Props.Create(() => new SocketActor(session, conversations, outbox, initTimeout));
 
     private void AwaitingInit()
@@ -66,7 +67,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         {
             // The entity moved or restarted elsewhere: link this socket to its next incarnation.
             _entity = null;
-            _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false));
+            _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: false), Self);
         });
         InConversation();
     }
@@ -121,7 +122,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         if (init.Resume is not null)
         {
             _conversationId = init.Resume;
-            _conversations.Tell(new Attach(init.Resume, _session.Agent.AgentId, Self, Replay: true));
+            _conversations.Tell(new Attach(init.Resume, _session.Agent.AgentId, Self, Replay: true), Self);
             Become(Joining);
             return;
         }
@@ -132,7 +133,8 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
             return;
         }
-        _conversationId = Guid.NewGuid().ToString();
+        // A call's id pins it to this node, which owns its media; a chat's id shards freely.
+        _conversationId = _conversations.NewConversationId(callType);
         if (!_session.Agent.IsEnabled)
         {
             _outbox.Send(ServerFrames.FailedOpen(_conversationId, "Agent is disabled"));
@@ -140,7 +142,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             return;
         }
         _conversations.Tell(new Start(_conversationId, _session.Agent, callType, init.AdditionalData ?? new JsonObject(),
-            init.Endpoint, _session.ClientTools, Self));
+            init.Endpoint, _session.ClientTools, Self), Self);
         Become(Joining);
     }
 
@@ -163,16 +165,16 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         switch (frame.Value)
         {
             case ClientMessage.IncomingChatMessage chat:
-                _conversations.Tell(new UserMessage(id, chat.Content));
+                _conversations.Tell(new UserMessage(id, chat.Content), Self);
                 break;
             case ClientMessage.WebsocketToolResponse response:
-                _conversations.Tell(new ToolResponse(id, response.Id, response.Result));
+                _conversations.Tell(new ToolResponse(id, response.Id, response.Result), Self);
                 break;
             case ClientMessage.Terminate:
-                _conversations.Tell(new ConversationCommands.Terminate(id));
+                _conversations.Tell(new ConversationCommands.Terminate(id), Self);
                 break;
             case ClientMessage.SdpAnswer answer:
-                _conversations.Tell(new SdpAnswer(id, answer.Sdp));
+                _conversations.Tell(new SdpAnswer(id, answer.Sdp), Self);
                 break;
         }
     }
