@@ -21,7 +21,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Open => OnOpen(state, runtime, now),
         OpenFailed failed => FailOpen(state, runtime, failed.Reason, FinishReasons.Error, now),
         Attach attach => OnAttach(state, runtime, attach),
-        UserMessage message when !state.IsStarted || state.IsEnded => Decision.Do(runtime,
+        UserMessage when !state.IsStarted || state.IsEnded => Decision.Do(runtime,
             new Reply(new ConversationOutput.Error(state.IsEnded ? "Conversation has ended" : "Unknown conversation"))),
         UserMessage message => UserTurnArrived(state, runtime, message.Text, now, now),
         UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt),
@@ -31,10 +31,9 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         MaxDurationReached => EndIfLive(state, runtime, FinishReasons.MaxDuration, null, now),
         GraceExpired when !runtime.SocketAttached => EndIfLive(state, runtime, FinishReasons.ConnectionLost, null, now),
         GraceExpired => Decision.None(runtime),
-        SocketGone => runtime.SocketAttached is false && state.IsEnded
-            ? Decision.None(runtime)
-            : Decision.Do(runtime with { SocketAttached = false },
-                state.IsEnded ? [] : [new StartTimer(ConversationTimers.Grace, new GraceExpired(), settings.ResumeGracePeriod)]),
+        // The socket went: wait the grace period for a resume before ending.
+        SocketGone => Decision.Do(runtime with { SocketAttached = false },
+            state.IsEnded ? [] : [new StartTimer(ConversationTimers.Grace, new GraceExpired(), settings.ResumeGracePeriod)]),
         SilenceElapsed => OnSilence(state, runtime, now),
         Continue => NextStep(state, runtime),
         StepDone done => OnStepDone(state, runtime, done, now),

@@ -151,7 +151,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
                 case DialogueStepException:
                     return Directive.Restart;
                 case ActorInitializationException init:
-                    _links.RememberChildFailure(init);
+                    if (init.Actor is { } child && child.Equals(_links.Voice)) _links.RememberChildFailure(init);
                     return Directive.Stop;
                 default:
                     return Directive.Resume;
