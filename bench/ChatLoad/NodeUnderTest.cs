@@ -25,24 +25,44 @@ public sealed class NodeUnderTest : IAsyncDisposable
     public ActorSystem System { get; }
     public string DatabasePath { get; }
 
-    private NodeUnderTest(WebApplication app, string dir, Uri uri, string dbPath)
+    private readonly (string Server, string Name)? _postgres;
+
+    private NodeUnderTest(WebApplication app, string dir, Uri uri, string dbPath, (string Server, string Name)? postgres)
     {
-        _app = app; _dir = dir; WebSocketUri = uri; DatabasePath = dbPath;
+        _app = app; _dir = dir; WebSocketUri = uri; DatabasePath = dbPath; _postgres = postgres;
         System = app.Services.GetRequiredService<ActorSystem>();
     }
 
-    public static async Task<NodeUnderTest> StartAsync()
+    /// <param name="postgresServer">A PostgreSQL server to create a throwaway database on; null: a SQLite file.</param>
+    public static async Task<NodeUnderTest> StartAsync(string? postgresServer = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "chatload-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var dbPath = Path.Combine(dir, "bench.db");
+        (string Server, string Name)? postgres = null;
+        var provider = "sqlite";
+        var connectionString = $"Data Source={dbPath}";
+        if (postgresServer is not null)
+        {
+            var name = "chatload_" + Guid.NewGuid().ToString("N")[..12];
+            await using (var conn = new Npgsql.NpgsqlConnection(postgresServer))
+            {
+                await conn.OpenAsync();
+                await using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", conn);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            postgres = (postgresServer, name);
+            provider = "postgresql";
+            connectionString = new Npgsql.NpgsqlConnectionStringBuilder(postgresServer) { Database = name, MaxPoolSize = 50 }.ConnectionString;
+            dbPath = "postgresql database " + name;
+        }
         var apiKey = "bench-" + Guid.NewGuid().ToString("N");
         var app = NodeHost.Build(["--environment", "Production", "--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Orchestrator:Storage:Provider"] = "sqlite",
-                ["Orchestrator:Storage:ConnectionString"] = $"Data Source={dbPath}",
+                ["Orchestrator:Storage:Provider"] = provider,
+                ["Orchestrator:Storage:ConnectionString"] = connectionString,
                 ["Orchestrator:ApiKeys:0"] = apiKey,
                 ["Orchestrator:SeedDemo"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -72,7 +92,7 @@ public sealed class NodeUnderTest : IAsyncDisposable
         });
         var token = (await integrations.CreateTokenAsync(integration.Id, "chatload", null))!.Token;
         var uri = new Uri($"ws://127.0.0.1:{port}/api/v1/ws/webCall?token={Uri.EscapeDataString(token)}");
-        return new NodeUnderTest(app, dir, uri, dbPath);
+        return new NodeUnderTest(app, dir, uri, dbPath, postgres);
     }
 
     /// <summary>A persistent actor on the node's own journal that times one small Persist every interval.</summary>
@@ -86,6 +106,18 @@ public sealed class NodeUnderTest : IAsyncDisposable
         try { await _app.DisposeAsync(); } catch (Exception ex) { Console.Error.WriteLine("  node dispose: " + ex.Message); }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        if (_postgres is { } pg)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            try
+            {
+                await using var conn = new Npgsql.NpgsqlConnection(pg.Server);
+                await conn.OpenAsync();
+                await using var cmd = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {pg.Name} WITH (FORCE)", conn);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            catch (Npgsql.NpgsqlException ex) { Console.Error.WriteLine("  dropping the bench database: " + ex.Message); }
+        }
     }
 }
 

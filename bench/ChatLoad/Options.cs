@@ -18,6 +18,8 @@ public sealed class Options
     /// <summary>Closed-loop seconds after the paced run (each conversation re-sends on every answer); 0 skips.</summary>
     public double SaturationSeconds { get; set; } = 10;
     public string Message { get; set; } = "What are your opening hours?";
+    /// <summary>A PostgreSQL server's connection string: the node gets a fresh database on it instead of a SQLite file.</summary>
+    public string? Postgres { get; set; }
 
     // Internal: this process is the client worker spawned by the main run.
     public bool ClientWorker { get; set; }
@@ -43,6 +45,7 @@ public sealed class Options
                 case "--turn-timeout": o.TurnTimeoutSeconds = Num(); break;
                 case "--message": o.Message = Next(); break;
                 case "--saturation": o.SaturationSeconds = Num(); break;
+                case "--postgres": o.Postgres = Next(); break;
                 case "--client-worker": o.ClientWorker = true; break;
                 case "--uri": o.Uri = Next(); break;
                 case "--mode": o.Mode = Next(); break;
@@ -58,6 +61,7 @@ public sealed class Options
                           --connect-concurrency C  connects in flight (default 500)
                           --turn-timeout S    a turn without an answer after S s is an error (default 10)
                           --saturation S      closed-loop seconds after the paced run, for the ceiling (default 10; 0 skips)
+                          --postgres CS       journal and stores on a fresh database of this PostgreSQL server (default: SQLite)
                           --message TEXT      the user turn (default: an opening-hours question)
                         """);
                     Environment.Exit(0);

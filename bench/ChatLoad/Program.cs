@@ -28,9 +28,9 @@ if (!options.NodeOnly)
 }
 if (!options.EchoOnly)
 {
-    Console.WriteLine("== phase 2: the node (NodeHost.Build, SQLite journal on, demo agent)");
+    Console.WriteLine($"== phase 2: the node (NodeHost.Build, {(options.Postgres is null ? "SQLite" : "PostgreSQL")} journal on, demo agent)");
     var started = Stopwatch.StartNew();
-    await using var n = await NodeUnderTest.StartAsync();
+    await using var n = await NodeUnderTest.StartAsync(options.Postgres);
     Console.WriteLine($"  node up in {started.Elapsed.TotalSeconds:F1}s, db {n.DatabasePath}");
     node = await Phase.RunAsync(options, "node", n.WebSocketUri, n);
     Console.WriteLine("  stopping the node…");

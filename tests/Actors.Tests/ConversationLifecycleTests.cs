@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Orchestrator.Actors.Conversations;
+using Orchestrator.Actors.Sharding;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Results;
 using static Orchestrator.Messages.Conversations.ConversationCommands;
@@ -57,11 +58,30 @@ public sealed class ConversationLifecycleTests : ConversationTestBase
     }
 
     [Fact]
+    public void A_user_turn_is_journaled_before_the_dialogue_answers_so_a_stop_mid_step_still_answers_it()
+    {
+        var socket = CreateTestProbe();
+        var entity = StartChat("l4", socket);
+        entity.Tell(new UserMessage("l4", "slow"));
+        Assert.Equal("slow", socket.ExpectMsg<ConversationOutput.Utterance>().Text); // recorded: echoed
+        Assert.Equal(2, StatusOf(entity, "l4").TranscriptLength); // the greeting and the turn; no answer yet
+        Watch(entity);
+        Sys.Stop(entity); // the step (half a second) is still running
+        ExpectTerminated(entity);
+
+        var revived = NewEntity("l4");
+        revived.Tell(new Attach("l4", "agent-1", socket.Ref, Replay: false));
+        ExpectMsg<ConversationReplies.Attached>();
+        Assert.Equal("Slowly.", socket.ExpectMsg<ConversationOutput.Utterance>(TimeSpan.FromSeconds(3)).Text);
+        Assert.Equal(3, StatusOf(revived, "l4").TranscriptLength);
+    }
+
+    [Fact]
     public void The_reviver_wakes_every_live_conversation_page_by_page()
     {
         for (var i = 0; i < 1200; i++) LiveIndex.Live[$"c{i:D4}"] = DateTimeOffset.UtcNow;
         var region = CreateTestProbe();
-        Sys.ActorOf(ConversationReviver.Props(region.Ref, LiveIndex, TimeSpan.FromMinutes(5)));
+        Sys.ActorOf(ConversationReviver.Props(new ConversationRouter(region.Ref, region.Ref, "n00000000"), LiveIndex, TimeSpan.FromMinutes(5)));
         var woken = region.ReceiveN(1200, TimeSpan.FromSeconds(10)).Cast<Wake>().Select(w => w.ConversationId).ToHashSet();
         Assert.Equal(LiveIndex.Live.Keys.ToHashSet(), woken);
         region.ExpectNoMsg(TimeSpan.FromMilliseconds(300));

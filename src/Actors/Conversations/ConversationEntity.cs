@@ -1,21 +1,18 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Actors.Voice;
 using Orchestrator.Dialogue;
 using Orchestrator.Messages.Conversations;
-using Orchestrator.Messages.Results;
 using static Orchestrator.Messages.Conversations.ConversationCommands;
-using static Orchestrator.Messages.Conversations.ConversationEvents;
 
 namespace Orchestrator.Actors.Conversations;
 
 /// <summary>
-/// One conversation: a sharded, event-sourced entity. It owns its socket link, its dialogue
-/// runner and its tool calls; it persists every fact before acting on it, so a crash or a move
-/// to another node replays the journal and carries on.
+/// One conversation: a sharded, event-sourced entity. Its rules are in <see cref="ConversationDecider"/>;
+/// this actor only turns messages into inputs, persists the events a decision records, applies them
+/// and runs the decision's effects (its socket link, dialogue runner, voice session, timers, stores).
 /// </summary>
 public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTimers
 {
@@ -26,40 +23,25 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         private Stop() { }
     }
 
-    private sealed record GraceExpired;
-    private sealed record MaxDurationReached;
-    private sealed record SilenceElapsed;
-    private sealed record ToolTimedOut(string Id);
-    private sealed record SaveResult;
-    private sealed record ResultSaved;
-    private sealed record ResultSaveFailed(string Reason);
-    private sealed record IndexUpdateFailed(string Reason);
     private sealed record Relink(IActorRef? Socket);
+
+    private sealed class Done
+    {
+        public static readonly Done Instance = new();
+    }
+
+    private sealed record IndexUpdateFailed(string Reason);
 
     private readonly string _conversationId;
     private readonly ConversationSettings _settings;
-    private readonly IDialogueEngineFactory _engines;
-    private readonly IConversationResultStore _results;
-    private readonly ILiveConversationIndex _live;
+    private readonly ConversationDecider _decider;
+    private readonly ConversationServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private ConversationState _state = new();
-    private IActorRef? _socket;
-    private IActorRef? _runner;
-    private long _stepSeq;
-    private bool _stepInFlight;
-    private int _stepFailures;
+    private ConversationRuntime _runtime;
+    private ConversationLinks _links;
     private int _eventsSinceSnapshot;
-    private TimeSpan _resultBackoff;
-    /// <summary>Outputs held between a restart and the relink of the socket that follows it.</summary>
-    private List<ConversationOutput>? _heldOutputs;
-    /// <summary>
-    /// User turns received but not yet recorded: each is recorded together with the dialogue step
-    /// that answers it, one journal write per turn. Its echo goes out only once it is recorded.
-    /// </summary>
-    private readonly Queue<(string Text, DateTimeOffset At, DateTimeOffset EndAt)> _unrecordedUserTurns = new();
-    /// <summary>The unrecorded user turn the running step answers, if any.</summary>
-    private (string Text, DateTimeOffset At, DateTimeOffset EndAt)? _stepUserTurn;
 
     public ITimerScheduler Timers { get; set; } = null!;
     public override string PersistenceId => "conversation-" + _conversationId;
@@ -68,50 +50,48 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
         IVoiceSessionFactory? voice = null)
     {
-        _voiceFactory = voice;
         _conversationId = conversationId;
         _settings = settings;
-        _engines = engines;
-        _results = results;
-        _live = live;
-        _resultBackoff = settings.ResultRetryBackoff;
+        _decider = new ConversationDecider(settings);
+        _services = new ConversationServices(engines, results, live, voice);
+        _runtime = ConversationRuntime.Initial(settings);
+        _links = new ConversationLinks();
 
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is ConversationState snapshot) _state = snapshot;
         });
-        Recover<RecoveryCompleted>(_ => OnRecovered());
+        Recover<RecoveryCompleted>(_ => Decide(new ConversationInputs.Recovered()));
         RecoverAny(evt => _state = _state.Apply(evt));
 
-        Command<Start>(OnStart);
-        Command<Attach>(OnAttach);
-        Command<Relink>(OnRelink);
-        Command<UserMessage>(OnUserMessage);
-        Command<ToolResponse>(OnToolResponse);
-        Command<ConversationCommands.Terminate>(_ => EndIfLive(FinishReasons.UserTerminated));
+        Command<Start>(Decide);
+        Command<Attach>(Decide);
+        Command<UserMessage>(Decide);
+        Command<ToolResponse>(Decide);
+        Command<ConversationCommands.Terminate>(Decide);
+        Command<SdpAnswer>(Decide);
+        Command<Wake>(Decide);
+        Command<IConversationInput>(Decide);
+        Command<DialogueRunner.StepDone>(d => Decide(new ConversationInputs.StepDone(d.Seq, d.Step)));
+        Command<DialogueRunner.StepFailed>(f => Decide(new ConversationInputs.StepFailed(f.Seq, f.Reason)));
+        Command<VoiceEvents.OfferReady>(Decide);
+        Command<VoiceEvents.AnswerAccepted>(Decide);
+        Command<VoiceEvents.AnswerRejected>(Decide);
+        Command<VoiceEvents.MediaConnected>(Decide);
+        Command<VoiceEvents.MediaFailed>(Decide);
+        Command<VoiceEvents.UserSpeechStarted>(Decide);
+        Command<VoiceEvents.UserSpeechPartial>(Decide);
+        Command<VoiceEvents.UserSpeechFinal>(Decide);
+        Command<VoiceEvents.DtmfReceived>(Decide);
+        Command<VoiceEvents.SpeechFinished>(Decide);
         Command<GetStatus>(_ =>
         {
             Sender.Tell(StatusReply());
             if (!_state.IsStarted) Passivate(); // asked about a conversation that does not exist
         });
-        Command<Wake>(_ => OnWake());
-        Command<IndexUpdateFailed>(f => _log.Warning("Live-conversation index update for {0} failed: {1}", _conversationId, f.Reason));
-
-        Command<DialogueRunner.StepDone>(OnStepDone);
-        Command<DialogueRunner.StepFailed>(OnStepFailed);
-        Command<ToolTimedOut>(OnToolTimedOut);
-        Command<GraceExpired>(_ => { if (_socket is null) EndIfLive(FinishReasons.ConnectionLost); });
-        Command<MaxDurationReached>(_ => EndIfLive(FinishReasons.MaxDuration));
-        Command<SilenceElapsed>(_ => OnSilence());
         Command<Terminated>(OnTerminated);
-
-        Command<SaveResult>(_ => SaveResultNow());
-        Command<ResultSaved>(_ => Persist(new ResultStored(DateTimeOffset.UtcNow), e =>
-        {
-            ApplyAndCount(e);
-            FinishAndPassivate();
-        }));
-        Command<ResultSaveFailed>(OnResultSaveFailed);
+        Command<Relink>(OnRelink);
+        Command<IndexUpdateFailed>(f => _log.Warning("Live-conversation index update for {0} failed: {1}", _conversationId, f.Reason));
 
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed", PersistenceId));
@@ -119,7 +99,6 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<Stop>(_ => Context.Stop(Self));
         Command<Done>(_ => { });
-        RegisterVoiceCommands();
     }
 
     public static Props Props(string conversationId, ConversationSettings settings,
@@ -127,375 +106,92 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         IVoiceSessionFactory? voice = null) =>
         Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live, voice));
 
-    // ---- supervision: a failed dialogue step restarts the runner; a failure in the voice session
-    // resumes it, keeping the call's media, rather than dropping the call.
+    // ---- deciding and recording
+
+    private void Decide(object input) => Run(_decider.Decide(_state, _runtime, input, DateTimeOffset.UtcNow), Sender);
+
+    /// <summary>Effects first, then the events (each applied and reacted to as it is recorded), then the follow-ups.</summary>
+    private void Run(Decision decision, IActorRef replyTo)
+    {
+        _runtime = decision.Runtime;
+        if (!RunEffects(decision.Now, replyTo)) return;
+        if (decision.Events.IsEmpty)
+        {
+            RunEffects(decision.Then, replyTo);
+            return;
+        }
+        var left = decision.Events.Length;
+        void Recorded(object evt)
+        {
+            ApplyAndCount(evt);
+            RunEffects(ConversationReactions.To(_state, evt, DateTimeOffset.UtcNow), replyTo);
+            if (--left == 0) RunEffects(decision.Then, replyTo);
+        }
+        if (decision.Async) PersistAllAsync(decision.Events, Recorded);
+        else PersistAll(decision.Events, Recorded);
+    }
+
+    private void ApplyAndCount(object evt)
+    {
+        _state = _state.Apply(evt);
+        if (++_eventsSinceSnapshot < _settings.SnapshotEvery) return;
+        _eventsSinceSnapshot = 0;
+        SaveSnapshot(_state);
+    }
+
+    // ---- supervision: a failed dialogue step restarts the runner; a voice session that cannot
+    // start is stopped (and its conversation told why); any other failure in it resumes it,
+    // keeping the call's media, rather than dropping the call.
 
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), ex => ex switch
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), ex =>
         {
-            DialogueStepException => Directive.Restart,
-            ActorInitializationException => Directive.Stop,
-            _ => Directive.Resume,
+            switch (ex)
+            {
+                case DialogueStepException:
+                    return Directive.Restart;
+                case ActorInitializationException init:
+                    if (init.Actor is { } child && child.Equals(_links.Voice)) _links.RememberChildFailure(init);
+                    return Directive.Stop;
+                default:
+                    return Directive.Resume;
+            }
         });
 
     protected override void PreRestart(Exception reason, object message)
     {
         // The socket link is not in the journal: hand it to the next incarnation through our own mailbox.
-        Self.Tell(new Relink(_socket));
+        Self.Tell(new Relink(_links.Socket));
         base.PreRestart(reason, message);
     }
 
     protected override void PostRestart(Exception reason)
     {
-        _heldOutputs = [];
+        _links.HoldOutputs();
         base.PostRestart(reason);
     }
 
     private void OnRelink(Relink relink)
     {
-        var held = _heldOutputs ?? [];
-        _heldOutputs = null;
-        if (relink.Socket is null || _socket is not null || _state.IsEnded) return;
+        var held = _links.ReleaseHeld();
+        if (relink.Socket is null || _links.Socket is not null || _state.IsEnded) return;
         LinkSocket(relink.Socket);
+        _runtime = _runtime with { SocketAttached = true };
         foreach (var output in held) relink.Socket.Tell(output);
-    }
-
-    // ---- commands
-
-    private void OnStart(Start start)
-    {
-        if (_state.IsStarted)
-        {
-            Sender.Tell(new ConversationReplies.Rejected(_conversationId, "Conversation already exists"));
-            return;
-        }
-        var replyTo = Sender;
-        var started = new Started(_conversationId, start.Agent, start.CallType, start.AdditionalData,
-            start.Endpoint, start.ClientTools, DateTimeOffset.UtcNow, start.Call);
-        Persist(started, e =>
-        {
-            ApplyAndCount(e);
-            replyTo.Tell(new ConversationReplies.Started(_conversationId));
-            UpdateIndex(_live.MarkLiveAsync(_conversationId, e.At));
-            if (start.Socket is not null) LinkSocket(start.Socket);
-            Emit(new ConversationOutput.Connected(_conversationId));
-            if (!StartDialogue()) return;
-            if (IsVoice)
-            {
-                // Opened comes when media flows; the greeting is prepared meanwhile, so it plays at once.
-                if (!StartVoice()) return;
-            }
-            else Emit(new ConversationOutput.Opened(_conversationId));
-            ScheduleMaxDuration();
-            TryRunNextStep();
-        });
-    }
-
-    private void OnAttach(Attach attach)
-    {
-        string? refusal = !_state.IsStarted ? "Unknown conversation"
-            : _state.Agent!.AgentId != attach.AgentId ? "Conversation belongs to another agent"
-            : _state.IsEnded ? "Conversation has ended"
-            : null;
-        if (refusal is not null)
-        {
-            Sender.Tell(new ConversationReplies.Rejected(_conversationId, refusal));
-            if (!_state.IsStarted || _state.ResultStored) Passivate();
-            return;
-        }
-        if (_socket is not null && !_socket.Equals(attach.Socket))
-        {
-            _socket.Tell(new ConversationOutput.Detached("Conversation resumed on another connection"));
-            Context.Unwatch(_socket);
-            _socket = null;
-        }
-        LinkSocket(attach.Socket);
-        Sender.Tell(new ConversationReplies.Attached(_conversationId));
-        if (!attach.Replay) return;
-
-        Emit(new ConversationOutput.Connected(_conversationId));
-        Emit(new ConversationOutput.Opened(_conversationId));
-        foreach (var line in _state.Transcript)
-            Emit(new ConversationOutput.Utterance(line.Speaker, line.Text, false));
-        foreach (var call in _state.PendingToolCalls.Where(c => c.OnClient))
-            Emit(new ConversationOutput.ToolRequested(call.Id, call.ToolName, call.Args));
-    }
-
-    private void OnUserMessage(UserMessage message)
-    {
-        if (!_state.IsStarted || _state.IsEnded)
-        {
-            Sender.Tell(new ConversationOutput.Error(_state.IsEnded ? "Conversation has ended" : "Unknown conversation"));
-            return;
-        }
-        var now = DateTimeOffset.UtcNow;
-        QueueUserTurn(message.Text, now, now);
-    }
-
-    /// <summary>A user turn (typed, spoken or keyed) waits for the dialogue and is recorded with its answer.</summary>
-    private void QueueUserTurn(string text, DateTimeOffset at, DateTimeOffset endAt)
-    {
-        _unrecordedUserTurns.Enqueue((text, at, endAt));
-        Timers.Cancel(nameof(SilenceElapsed));
-        TryRunNextStep();
-    }
-
-    private void OnWake()
-    {
-        // Recovery has already done the work (timers, grace period, pending steps). A conversation
-        // that never started was only ever in the index by accident.
-        if (_state.IsStarted) return;
-        UpdateIndex(_live.MarkFinishedAsync(_conversationId));
-        Passivate();
-    }
-
-    private void OnToolResponse(ToolResponse response)
-    {
-        var call = _state.FindToolCall(response.ToolCallId);
-        if (call is null)
-        {
-            Sender.Tell(new ConversationOutput.Error($"Unknown tool call id '{response.ToolCallId}'", "unknown_tool_call"));
-            return;
-        }
-        if (!call.IsPending || _state.IsEnded) return; // the first answer wins
-        CompleteTool(call, response.Result, ToolStatuses.Ok);
-    }
-
-    private void OnToolTimedOut(ToolTimedOut timeout)
-    {
-        var call = _state.FindToolCall(timeout.Id);
-        if (call is null || !call.IsPending || _state.IsEnded) return;
-        var fallback = ConversationDecisions.Fallback(ConversationDecisions.ToolConfigFor(_state, call.ToolName), "timeout");
-        CompleteTool(call, fallback, ToolStatuses.Timeout);
-    }
-
-    private void CompleteTool(ToolCallState call, System.Text.Json.Nodes.JsonNode? result, string status)
-    {
-        Persist(new ToolCallCompleted(call.Id, result, status, DateTimeOffset.UtcNow), e =>
-        {
-            ApplyAndCount(e);
-            React(e);
-            TryRunNextStep();
-        });
-    }
-
-    private void OnSilence()
-    {
-        var silence = _state.Agent?.Config.Features.SilenceManagement;
-        if (silence is null || !silence.IsEnabled || _state.IsEnded) return;
-        var attempt = _state.SilenceAttempts + 1;
-        if (attempt > silence.MaxReminderAttempts)
-        {
-            if (silence.EndWhenReminderLimitExceeded) EndIfLive(FinishReasons.SilenceTimeout);
-            return;
-        }
-        Persist(new SilenceDetected(attempt, DateTimeOffset.UtcNow), e =>
-        {
-            ApplyAndCount(e);
-            TryRunNextStep();
-        });
     }
 
     private void OnTerminated(Terminated terminated)
     {
-        if (!terminated.ActorRef.Equals(_socket)) return;
-        _socket = null;
-        if (!_state.IsEnded)
-            Timers.StartSingleTimer(nameof(GraceExpired), new GraceExpired(), _settings.ResumeGracePeriod);
-    }
-
-    // ---- the dialogue
-
-    /// <summary>Creates the engine and its runner; a config the engine refuses ends the conversation.</summary>
-    private bool StartDialogue()
-    {
-        if (_runner is not null) return true;
-        try
+        if (terminated.ActorRef.Equals(_links.Socket))
         {
-            var engine = _engines.Create(ConversationDecisions.SetupFor(_state));
-            _runner = Context.ActorOf(DialogueRunner.Props(engine, _settings.DialogueStepTimeout), "dialogue");
-            return true;
+            _links.Socket = null;
+            Decide(new ConversationInputs.SocketGone());
         }
-        catch (DialogueConfigException ex)
+        else if (terminated.ActorRef.Equals(_links.Voice))
         {
-            Emit(new ConversationOutput.FailedOpen(_conversationId, ex.Message));
-            EndIfLive(FinishReasons.Error, ex.Message);
-            return false;
+            _links.Voice = null;
+            Decide(new ConversationInputs.VoiceStopped(_links.TakeChildFailure()));
         }
-    }
-
-    /// <summary>Recorded inputs go first (greeting, tool results, silence), then new user turns.</summary>
-    private void TryRunNextStep()
-    {
-        if (_stepInFlight || _state.IsEnded || _runner is null) return;
-        DialogueInput input;
-        if (!_state.PendingInputs.IsEmpty)
-        {
-            _stepUserTurn = null;
-            input = ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
-        }
-        else if (_unrecordedUserTurns.TryDequeue(out var turn))
-        {
-            _stepUserTurn = turn;
-            input = new DialogueInput.UserSaid(turn.Text);
-        }
-        else return;
-        _stepInFlight = true;
-        _runner.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState, input));
-    }
-
-    /// <summary>The user turn the step answered is recorded with the step, ahead of its effects.</summary>
-    private List<object> WithStepUserTurn(IEnumerable<object> events)
-    {
-        var all = new List<object>();
-        if (_stepUserTurn is { } turn) all.Add(new UserSaid(turn.Text, turn.At, turn.EndAt));
-        _stepUserTurn = null;
-        all.AddRange(events);
-        return all;
-    }
-
-    private void OnStepDone(DialogueRunner.StepDone done)
-    {
-        if (done.Seq != _stepSeq || _state.IsEnded) return;
-        _stepFailures = 0;
-        var events = WithStepUserTurn(ConversationDecisions.EventsForStep(_state, done.Step, DateTimeOffset.UtcNow));
-        var remaining = events.Count;
-        PersistAll(events, e =>
-        {
-            ApplyAndCount(e);
-            React(e);
-            if (--remaining > 0) return;
-            _stepInFlight = false;
-            if (!_state.IsEnded) ArmSilenceTimer();
-            TryRunNextStep();
-        });
-    }
-
-    private void OnStepFailed(DialogueRunner.StepFailed failed)
-    {
-        if (failed.Seq != _stepSeq || _state.IsEnded) return;
-        _log.Warning("Dialogue step failed in {0}: {1}", _conversationId, failed.Reason);
-        if (++_stepFailures <= _settings.DialogueStepRetries)
-        {
-            // The same input again: the runner is restarted before it reads this.
-            var input = _stepUserTurn is { } turn
-                ? new DialogueInput.UserSaid(turn.Text)
-                : ConversationDecisions.ToDialogueInput(_state.PendingInputs[0]);
-            _runner!.Tell(new DialogueRunner.RunStep(++_stepSeq, _state.DialogueState, input));
-            return;
-        }
-        // Give up on this input, keep the engine's previous state, and let the user try again.
-        _stepFailures = 0;
-        var events = WithStepUserTurn(
-        [
-            new DialogueAdvanced(_state.DialogueState ?? ""),
-            new AssistantSaid(_settings.DialogueFailureReply, DateTimeOffset.UtcNow),
-        ]);
-        PersistAll(events, e =>
-        {
-            ApplyAndCount(e);
-            React(e);
-            if (e is not AssistantSaid) return;
-            _stepInFlight = false;
-            TryRunNextStep();
-        });
-    }
-
-    // ---- effects of recorded events
-
-    private void React(object evt)
-    {
-        switch (evt)
-        {
-            case UserSaid heard:
-                Emit(new ConversationOutput.Utterance(Speakers.User, heard.Text, false));
-                break;
-            case AssistantSaid said:
-                Emit(new ConversationOutput.Utterance(Speakers.Assistant, said.Text, false));
-                if (IsVoice) Speak(said);
-                break;
-            case ToolCallRequested { OnClient: true } req:
-                Emit(new ConversationOutput.ToolRequested(req.Id, req.ToolName, req.Args));
-                ScheduleToolTimeout(req.Id, req.DeadlineAt);
-                break;
-            case ToolCallCompleted done:
-                Timers.Cancel("tool:" + done.Id);
-                var call = _state.FindToolCall(done.Id)!;
-                Emit(new ConversationOutput.ToolFinished(done.Id, call.ToolName, done.Result, done.Status));
-                break;
-            case Ended:
-                OnEnded();
-                break;
-        }
-    }
-
-    /// <summary>Ends the conversation; user turns not yet recorded are recorded with the end, so none is lost.</summary>
-    private void EndIfLive(string finishReason, string? error = null)
-    {
-        if (_state.IsEnded || !_state.IsStarted) return;
-        var events = WithStepUserTurn(_unrecordedUserTurns.Select(t => (object)new UserSaid(t.Text, t.At, t.EndAt)));
-        _unrecordedUserTurns.Clear();
-        events.Add(ConversationDecisions.End(finishReason, DateTimeOffset.UtcNow, error));
-        PersistAll(events, e =>
-        {
-            ApplyAndCount(e);
-            React(e);
-        });
-    }
-
-    private void OnEnded()
-    {
-        StopVoice();
-        foreach (var key in new[] { nameof(GraceExpired), nameof(MaxDurationReached), nameof(SilenceElapsed) })
-            Timers.Cancel(key);
-        foreach (var call in _state.ToolCalls) Timers.Cancel("tool:" + call.Id);
-        Emit(new ConversationOutput.Finished(_state.ToResult(DateTimeOffset.UtcNow)));
-        if (_socket is not null) Context.Unwatch(_socket);
-        _socket = null;
-        SaveResultNow();
-    }
-
-    private void SaveResultNow()
-    {
-        var result = _state.ToResult(DateTimeOffset.UtcNow);
-        _results.SaveAsync(result).PipeTo(Self,
-            success: () => new ResultSaved(),
-            failure: ex => new ResultSaveFailed(ex.GetBaseException().Message));
-    }
-
-    private void OnResultSaveFailed(ResultSaveFailed failed)
-    {
-        _log.Warning("Saving the result of {0} failed, retrying in {1}: {2}", _conversationId, _resultBackoff, failed.Reason);
-        Timers.StartSingleTimer(nameof(SaveResult), new SaveResult(), _resultBackoff);
-        _resultBackoff = TimeSpan.FromTicks(Math.Min(_resultBackoff.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
-    }
-
-    // ---- recovery
-
-    private void OnRecovered()
-    {
-        if (!_state.IsStarted) return;
-        if (_state.IsEnded)
-        {
-            if (_state.ResultStored) FinishAndPassivate();
-            else SaveResultNow();
-            return;
-        }
-        if (IsVoice)
-        {
-            // A call's media (its UDP socket and keys) does not survive a restart of its conversation.
-            EndIfLive(FinishReasons.ConnectionLost, "The call's media was lost when its conversation restarted");
-            return;
-        }
-        if (!StartDialogue()) return;
-        var now = DateTimeOffset.UtcNow;
-        foreach (var call in _state.PendingToolCalls.Where(c => c.OnClient))
-            ScheduleToolTimeout(call.Id, call.DeadlineAt);
-        ScheduleMaxDuration();
-        // No socket survives a restart of the whole entity: wait for one to come back.
-        Timers.StartSingleTimer(nameof(GraceExpired), new GraceExpired(), _settings.ResumeGracePeriod);
-        _log.Info("Conversation {0} recovered at {1} with {2} transcript lines", _conversationId, now, _state.Transcript.Count);
-        TryRunNextStep();
     }
 
     // ---- the journal failing
@@ -513,75 +209,13 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
     {
         _log.Error(cause, "Journal rejected an event of {0} ({1})", _conversationId, @event.GetType().Name);
         Emit(new ConversationOutput.Error(StorageUnavailable, "storage_unavailable"));
-        _stepInFlight = false;
+        _runtime = _runtime with { StepInFlight = false };
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
     public const string StorageUnavailable = "Your last message could not be recorded. Please send it again.";
 
-    // ---- helpers
-
-    /// <summary>The result is stored: leave the live index and stop.</summary>
-    private void FinishAndPassivate()
-    {
-        UpdateIndex(_live.MarkFinishedAsync(_conversationId));
-        Passivate();
-    }
-
-    private void UpdateIndex(Task update) =>
-        update.PipeTo(Self, success: () => Done.Instance, failure: ex => new IndexUpdateFailed(ex.GetBaseException().Message));
-
-    private sealed class Done
-    {
-        public static readonly Done Instance = new();
-    }
-
-    private void LinkSocket(IActorRef socket)
-    {
-        _socket = socket;
-        Context.Watch(socket);
-        Timers.Cancel(nameof(GraceExpired));
-    }
-
-    private void Emit(ConversationOutput output)
-    {
-        if (_socket is not null) _socket.Tell(output);
-        else _heldOutputs?.Add(output);
-    }
-
-    private void ScheduleToolTimeout(string id, DateTimeOffset deadline)
-    {
-        var delay = deadline - DateTimeOffset.UtcNow;
-        Timers.StartSingleTimer("tool:" + id, new ToolTimedOut(id), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
-    }
-
-    private void ScheduleMaxDuration()
-    {
-        var max = _state.Agent!.Config.Features.MaxDuration;
-        if (!max.IsEnabled) return;
-        var left = _state.StartedAt + TimeSpan.FromSeconds(max.MaxDurationSeconds) - DateTimeOffset.UtcNow;
-        Timers.StartSingleTimer(nameof(MaxDurationReached), new MaxDurationReached(), left > TimeSpan.Zero ? left : TimeSpan.Zero);
-    }
-
-    private void ArmSilenceTimer()
-    {
-        var silence = _state.Agent!.Config.Features.SilenceManagement;
-        if (!silence.IsEnabled || _state.PendingToolCalls.Any()) return;
-        Timers.StartSingleTimer(nameof(SilenceElapsed), new SilenceElapsed(),
-            TimeSpan.FromSeconds(Math.Max(0.1, silence.ReminderSilenceThresholdSeconds)));
-    }
-
-    private void ApplyAndCount(object evt)
-    {
-        _state = _state.Apply(evt);
-        if (++_eventsSinceSnapshot < _settings.SnapshotEvery) return;
-        _eventsSinceSnapshot = 0;
-        SaveSnapshot(_state);
-    }
-
-    private void Passivate() => Context.Parent.Tell(new Passivate(Stop.Instance));
-
     private ConversationReplies.Status StatusReply() => new(
         _conversationId, _state.IsStarted, _state.IsEnded, _state.End?.FinishReason, _state.Transcript.Count,
-        [.. _state.PendingToolCalls.Select(c => c.Id)], _socket is not null);
+        [.. _state.PendingToolCalls.Select(c => c.Id)], _links.Socket is not null);
 }

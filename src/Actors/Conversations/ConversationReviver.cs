@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Orchestrator.Actors.Ports;
+using Orchestrator.Actors.Sharding;
 using Orchestrator.Messages.Conversations;
 
 namespace Orchestrator.Actors.Conversations;
@@ -19,7 +20,7 @@ public sealed class ConversationReviver : ReceiveActor, IWithTimers
     private sealed record PageFailed(string Reason);
 
     private const int PageSize = 500;
-    private readonly IActorRef _conversations;
+    private readonly ConversationRouter _conversations;
     private readonly ILiveConversationIndex _index;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _sweeping;
@@ -28,7 +29,7 @@ public sealed class ConversationReviver : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ConversationReviver(IActorRef conversations, ILiveConversationIndex index, TimeSpan interval)
+    public ConversationReviver(ConversationRouter conversations, ILiveConversationIndex index, TimeSpan interval)
     {
         _conversations = conversations;
         _index = index;
@@ -44,7 +45,7 @@ public sealed class ConversationReviver : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(Sweep), new Sweep(), TimeSpan.FromSeconds(1), interval);
     }
 
-    public static Props Props(IActorRef conversations, ILiveConversationIndex index, TimeSpan interval) =>
+    public static Props Props(ConversationRouter conversations, ILiveConversationIndex index, TimeSpan interval) =>
         Akka.Actor.Props.Create(() => new ConversationReviver(conversations, index, interval));
 
     protected override void PreStart() =>
@@ -71,6 +72,8 @@ public sealed class ConversationReviver : ReceiveActor, IWithTimers
 
     private void OnPage(Page page)
     {
+        // By id: a pinned voice conversation is woken in the voice region, where its node (or, if that
+        // node is gone, a live one) has it; any other in the chat region.
         foreach (var id in page.Ids) _conversations.Tell(new ConversationCommands.Wake(id));
         _woken += page.Ids.Count;
         if (page.Ids.Count == PageSize)

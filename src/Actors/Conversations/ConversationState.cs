@@ -121,6 +121,12 @@ public sealed record ConversationState : IOrchestratorMessage
     }
 }
 
+public static class ConversationStateExtensions
+{
+    /// <summary>Web calls and phone calls have media; chats do not. (Not a property: snapshots stay as they are.)</summary>
+    public static bool IsVoice(this ConversationState state) => state.CallType is CallTypes.WebCall or CallTypes.OnPhone;
+}
+
 public sealed record ToolCallState(
     string Id, string ToolName, JsonObject Args, bool OnClient, DateTimeOffset DeadlineAt, DateTimeOffset RequestedAt,
     JsonNode? Result, string? Status)

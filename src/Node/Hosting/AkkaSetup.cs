@@ -29,6 +29,7 @@ public static class AkkaSetup
         services.AddSingleton(conversationSettings);
         services.AddSingleton<IDialogueEngineFactory, DialogueEngineFactory>();
         services.AddSingleton<SqliteJournalInterceptor>();
+        services.AddSingleton<ConversationRouting>();
 
         services.AddAkka(clusterSettings.SystemName, (builder, provider) =>
         {
@@ -38,6 +39,8 @@ public static class AkkaSetup
             var results = provider.GetRequiredService<IConversationResultStore>();
             var live = provider.GetRequiredService<ILiveConversationIndex>();
             var voice = VoiceSessions(provider);
+            Func<string, Akka.Actor.Props> entity = conversationId => ConversationEntity.Props(
+                conversationId, conversationSettings, engines, results, live, voice);
             builder
                 .ConfigureLoggers(loggers => loggers.AddLoggerFactory())
                 .WithCustomSerializer("orchestrator", [typeof(IOrchestratorMessage)], system => new OrchestratorSerializer(system))
@@ -48,13 +51,13 @@ public static class AkkaSetup
                     Port = clusterSettings.Port,
                     PublicHostName = clusterSettings.PublicHostname,
                 })
-                .WithClustering(clusterSettings.ClusterOptions(roles: ["conversation"]))
+                .WithClustering(clusterSettings.ClusterOptions(roles: voice is null ? [ConversationShards.ConversationRole]
+                    : [ConversationShards.ConversationRole, ConversationShards.VoiceRole]))
                 .WithClusterFormation(clusterSettings)
                 .WithActorSystemLivenessCheck()
                 .WithAkkaClusterReadinessCheck()
-                .WithShardRegion<ConversationRegion>("conversation",
-                    (system, registry, resolver) => conversationId => ConversationEntity.Props(
-                        conversationId, conversationSettings, engines, results, live, voice),
+                .WithShardRegion<ConversationRegion>(ConversationShards.ChatTypeName,
+                    (system, registry, resolver) => entity,
                     new ConversationMessageExtractor(clusterSettings.NumberOfShards),
                     new ShardOptions
                     {
@@ -65,9 +68,11 @@ public static class AkkaSetup
                         // passivate themselves instead of being stopped for idleness.
                         ShouldPassivateIdleEntities = false,
                     })
+                .WithVoiceConversationRegion(hostsVoice: voice is not null, entity)
                 .WithSingleton<ConversationReviverSingleton>("conversation-reviver",
-                    (_, registry, _) => ConversationReviver.Props(
-                        registry.Get<ConversationRegion>(), live, conversationSettings.ReviveInterval),
+                    (system, registry, _) => ConversationReviver.Props(
+                        ConversationRouter.Create(system, registry.Get<ConversationRegion>(), registry.Get<VoiceConversationRegion>()),
+                        live, conversationSettings.ReviveInterval),
                     new ClusterSingletonOptions { Role = "conversation" },
                     createProxyToo: false);
         });

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Orchestrator.Actors.Conversations;
+using Orchestrator.Actors.Sharding;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Messages.Results;
@@ -38,7 +39,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     public const string DrainCloseReason = "Node is shutting down; resume the conversation";
 
     private readonly SessionContext _session;
-    private readonly IActorRef _conversations;
+    private readonly ConversationRouter _conversations;
     private readonly ISocketOutbox _outbox;
     private string? _conversationId;
     private IActorRef? _entity;
@@ -55,7 +56,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SocketActor(SessionContext session, IActorRef conversations, ISocketOutbox outbox, TimeSpan initTimeout)
+    public SocketActor(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout)
     {
         _session = session;
         _conversations = conversations;
@@ -64,7 +65,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         AwaitingInit();
     }
 
-    public static Props Props(SessionContext session, IActorRef conversations, ISocketOutbox outbox, TimeSpan initTimeout) =>
+    public static Props Props(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout) =>
         Akka.Actor.Props.Create(() => new SocketActor(session, conversations, outbox, initTimeout));
 
     private void AwaitingInit()
@@ -110,7 +111,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             Self.Tell(Relink.Instance);
             Timers.StartPeriodicTimer(nameof(Relink), Relink.Instance, TimeSpan.FromSeconds(2));
         });
-        Receive<Relink>(_ => _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: true)));
+        Receive<Relink>(_ => _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: true), Self));
         InConversation();
     }
 
@@ -185,7 +186,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         if (init.Resume is not null)
         {
             _conversationId = init.Resume;
-            _conversations.Tell(new Attach(init.Resume, _session.Agent.AgentId, Self, Replay: true));
+            _conversations.Tell(new Attach(init.Resume, _session.Agent.AgentId, Self, Replay: true), Self);
             Become(Joining);
             return;
         }
@@ -197,7 +198,8 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             Fail($"Call type '{callType}' is not enabled for this integration", CloseCodes.PolicyViolation);
             return;
         }
-        _conversationId = Guid.NewGuid().ToString();
+        // A call's id pins it to this node, which owns its media; a chat's id shards freely.
+        _conversationId = _conversations.NewConversationId(callType);
         if (!_session.Agent.IsEnabled)
         {
             _outbox.Send(ServerFrames.FailedOpen(_conversationId, "Agent is disabled"));
@@ -205,7 +207,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             return;
         }
         _conversations.Tell(new Start(_conversationId, _session.Agent, callType, init.AdditionalData ?? new JsonObject(),
-            init.Endpoint, _session.ClientTools, Self));
+            init.Endpoint, _session.ClientTools, Self), Self);
         Become(Joining);
     }
 
@@ -229,16 +231,16 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         {
             case ClientMessage.IncomingChatMessage chat:
                 _telemetry.UserTurn();
-                _conversations.Tell(new UserMessage(id, chat.Content));
+                _conversations.Tell(new UserMessage(id, chat.Content), Self);
                 break;
             case ClientMessage.WebsocketToolResponse response:
-                _conversations.Tell(new ToolResponse(id, response.Id, response.Result));
+                _conversations.Tell(new ToolResponse(id, response.Id, response.Result), Self);
                 break;
             case ClientMessage.Terminate:
-                _conversations.Tell(new ConversationCommands.Terminate(id));
+                _conversations.Tell(new ConversationCommands.Terminate(id), Self);
                 break;
             case ClientMessage.SdpAnswer answer:
-                _conversations.Tell(new SdpAnswer(id, answer.Sdp));
+                _conversations.Tell(new SdpAnswer(id, answer.Sdp), Self);
                 break;
         }
     }

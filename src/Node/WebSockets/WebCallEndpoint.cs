@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
-using Orchestrator.Actors.Sharding;
+using Orchestrator.Node.Hosting;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Node.Hosting;
 
@@ -29,7 +29,7 @@ public static class WebCallEndpoint
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, SessionAuthenticator authenticator,
-        ActorSystem system, IRequiredActor<ConversationRegion> conversations, IOptions<WebSocketSettings> options,
+        ActorSystem system, ConversationRouting conversations, IOptions<WebSocketSettings> options,
         ILoggerFactory loggers, NodeDrain drain)
     {
         if (drain.Draining)
@@ -61,8 +61,8 @@ public static class WebCallEndpoint
                 await connection.RefuseAsync(ServerErrorMessage, CloseCodes.ServerError);
                 break;
             case SessionAuthenticator.Outcome.Allowed allowed:
-                var region = await conversations.GetAsync(http.RequestAborted);
-                var actor = system.ActorOf(SocketActor.Props(allowed.Session, region, connection, options.Value.InitTimeout),
+                var router = await conversations.GetAsync(http.RequestAborted);
+                var actor = system.ActorOf(SocketActor.Props(allowed.Session, router, connection, options.Value.InitTimeout),
                     "socket-" + Guid.NewGuid().ToString("N"));
                 using (drain.Track(actor)) await connection.RunAsync(actor, http.RequestAborted);
                 break;

@@ -1,11 +1,11 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Orchestrator.Actors.Sharding;
 using Orchestrator.Actors.Voice;
 using Orchestrator.Messages.Calls;
 using Orchestrator.Messages.Conversations;
 using Orchestrator.Messages.Results;
 using Orchestrator.Node.Api.Infrastructure;
+using Orchestrator.Node.Hosting;
 using Orchestrator.Storage.Agents;
 using Orchestrator.Storage.Results;
 
@@ -28,7 +28,7 @@ internal static class CallEndpoints
     }
 
     private static async Task<IResult> Create(string? agentId, HttpRequest request, IAgentStore agents, SipTelephony telephony,
-        IRequiredActor<ConversationRegion> conversations, CancellationToken ct)
+        ConversationRouting conversations, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<CallRequest>(request);
         if (!body.IsValid) return body.Error!;
@@ -46,9 +46,9 @@ internal static class CallEndpoints
         if (telephony.CheckLimits(trunk) is { } limit)
             return Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Trunk at its limit", detail: limit);
 
-        var id = Guid.NewGuid().ToString();
-        var region = await conversations.GetAsync(ct);
-        var reply = await region.Ask<object>(new ConversationCommands.Start(id, agent!, CallTypes.OnPhone,
+        var router = await conversations.GetAsync(ct);
+        var id = router.NewConversationId(CallTypes.OnPhone); // pinned to this node, which dials and owns the media
+        var reply = await router.Ask<object>(new ConversationCommands.Start(id, agent!, CallTypes.OnPhone,
             body.Value.AdditionalData ?? new(), body.Value.Endpoint, [], Socket: null), TimeSpan.FromSeconds(10), ct);
         if (reply is ConversationReplies.Rejected rejected)
             return Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Call not started", detail: rejected.Reason);
@@ -61,7 +61,7 @@ internal static class CallEndpoints
     }
 
     /// <summary>A finished call is read from its stored result; a running one from its conversation.</summary>
-    private static async Task<IResult> Get(string callId, IResultStore results, IRequiredActor<ConversationRegion> conversations,
+    private static async Task<IResult> Get(string callId, IResultStore results, ConversationRouting conversations,
         CancellationToken ct)
     {
         if (await results.GetAsync(callId, ct) is { } result)
@@ -71,8 +71,8 @@ internal static class CallEndpoints
                 Status = result.Status, AdditionalData = result.AdditionalData, CreatedTime = result.StartedAt,
                 CompletedTime = result.EndedAt,
             });
-        var region = await conversations.GetAsync(ct);
-        var status = await region.Ask<ConversationReplies.Status>(new ConversationCommands.GetStatus(callId), TimeSpan.FromSeconds(5), ct);
+        var router = await conversations.GetAsync(ct);
+        var status = await router.Ask<ConversationReplies.Status>(new ConversationCommands.GetStatus(callId), TimeSpan.FromSeconds(5), ct);
         return status is { Exists: true, Ended: false }
             ? TypedResults.Ok(new Call { CallId = callId, ConversationId = callId, Status = CallStatuses.Running })
             : ApiProblems.NotFound("call", callId);

@@ -1,0 +1,55 @@
+using Orchestrator.Actors.Voice;
+using Orchestrator.Messages.Conversations;
+using static Orchestrator.Actors.Conversations.ConversationEffect;
+using static Orchestrator.Messages.Conversations.ConversationEvents;
+
+namespace Orchestrator.Actors.Conversations;
+
+/// <summary>What the entity does once an event is recorded and applied (never during recovery).</summary>
+public static class ConversationReactions
+{
+    /// <param name="state">The state with <paramref name="evt"/> applied.</param>
+    public static IEnumerable<ConversationEffect> To(ConversationState state, object evt, DateTimeOffset now)
+    {
+        switch (evt)
+        {
+            case UserSaid heard:
+                yield return new Emit(new ConversationOutput.Utterance(Speakers.User, heard.Text, false));
+                break;
+            case AssistantSaid said:
+                yield return new Emit(new ConversationOutput.Utterance(Speakers.Assistant, said.Text, false));
+                if (state.IsVoice()) yield return new TellVoice(Speak(state, said));
+                break;
+            case ToolCallRequested { OnClient: true } request:
+                yield return new Emit(new ConversationOutput.ToolRequested(request.Id, request.ToolName, request.Args));
+                yield return ConversationDecider.ToolTimer(request.Id, request.DeadlineAt, now);
+                break;
+            case ToolCallCompleted done:
+                yield return new CancelTimer(ConversationTimers.Tool(done.Id));
+                var call = state.FindToolCall(done.Id)!;
+                yield return new Emit(new ConversationOutput.ToolFinished(done.Id, call.ToolName, done.Result, done.Status));
+                break;
+            case Ended:
+                yield return new StopVoice();
+                foreach (var key in new[] { ConversationTimers.Grace, ConversationTimers.MaxDuration, ConversationTimers.Silence,
+                             ConversationTimers.Answer, ConversationTimers.Dtmf })
+                    yield return new CancelTimer(key);
+                foreach (var tool in state.ToolCalls) yield return new CancelTimer(ConversationTimers.Tool(tool.Id));
+                yield return new Emit(new ConversationOutput.Finished(state.ToResult(now)));
+                yield return new UnlinkSocket();
+                yield return new SaveResult();
+                break;
+        }
+    }
+
+    /// <summary>The line just said, to the media: the greeting is interruptible as talk-first says.</summary>
+    private static VoiceCommands.Speak Speak(ConversationState state, AssistantSaid said)
+    {
+        var index = state.Transcript.Count - 1;
+        var config = state.Agent!.Config;
+        var interruptible = index == 0
+            ? config.Features.TalkFirst.Interruptible
+            : AgentConfigValues.Bool(config.TtsConfig, "interruptible") ?? true;
+        return new VoiceCommands.Speak(index, said.Text, interruptible);
+    }
+}

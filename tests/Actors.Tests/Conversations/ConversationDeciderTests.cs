@@ -1,0 +1,263 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Orchestrator.Actors.Conversations;
+using Orchestrator.Actors.Voice;
+using Orchestrator.Dialogue;
+using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Conversations;
+using Orchestrator.Messages.Results;
+using static Orchestrator.Actors.Conversations.ConversationEffect;
+using static Orchestrator.Actors.Conversations.ConversationInputs;
+using static Orchestrator.Messages.Conversations.ConversationCommands;
+using static Orchestrator.Messages.Conversations.ConversationEvents;
+
+namespace Orchestrator.Actors.Tests.Conversations;
+
+/// <summary>The conversation's rules without an actor system: state and input in, events and effects out.</summary>
+public sealed class ConversationDeciderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+    private readonly ConversationSettings _settings = new() { DialogueStepRetries = 1, DtmfGap = TimeSpan.FromSeconds(2) };
+    private readonly ConversationDecider _decider;
+
+    public ConversationDeciderTests() => _decider = new ConversationDecider(_settings);
+
+    private static Agent Agent(string callTypeTrunk = "trunk-1") => new()
+    {
+        AgentId = "agent-1",
+        Name = "Test",
+        Config = new AgentConfig
+        {
+            LlmConfig = new LlmConfig { Vendor = "scripted" },
+            Tools = [new ToolConfig { Name = "book_table", TimeoutSeconds = 5, FallBackResult = JsonValue.Create("none") }],
+            OutboundSipConfig = callTypeTrunk.Length == 0 ? null : new JsonObject { ["trunkId"] = callTypeTrunk },
+        },
+    };
+
+    /// <summary>A conversation past its greeting (the talk-first input is consumed).</summary>
+    private static ConversationState Started(string callType = CallTypes.Chat, string? endpoint = null, Agent? agent = null) =>
+        new ConversationState().Apply(new ConversationEvents.Started("c1", agent ?? Agent(), callType, new JsonObject(), endpoint,
+            ["book_table"], T0)).Apply(new DialogueAdvanced("0"));
+
+    private ConversationRuntime Runtime => ConversationRuntime.Initial(_settings) with { DialogueStarted = true, SocketAttached = true };
+
+    private static ConversationState Apply(ConversationState state, Decision decision) =>
+        decision.Events.Aggregate(state, (s, e) => s.Apply(e));
+
+    [Fact]
+    public void A_start_records_started_then_replies_links_the_socket_and_opens()
+    {
+        var socket = ActorRefs.Nobody;
+        var d = _decider.Decide(new ConversationState(), ConversationRuntime.Initial(_settings),
+            new Start("c1", Agent(), CallTypes.Chat, new JsonObject(), null, [], socket), T0);
+        var started = Assert.IsType<ConversationEvents.Started>(Assert.Single(d.Events));
+        Assert.Equal(("c1", T0), (started.ConversationId, started.At));
+        Assert.Equal(new ConversationReplies.Started("c1"), Assert.IsType<Reply>(d.Then[0]).Message);
+        Assert.Contains(new LinkSocket(socket), d.Then);
+        Assert.Equal(new Feed(new Open()), d.Then[^1]);
+        Assert.True(d.Runtime.SocketAttached);
+
+        var again = _decider.Decide(Apply(new ConversationState(), d), d.Runtime,
+            new Start("c1", Agent(), CallTypes.Chat, new JsonObject(), null, [], socket), T0);
+        Assert.Empty(again.Events);
+        Assert.Equal("Conversation already exists", Assert.IsType<ConversationReplies.Rejected>(Assert.IsType<Reply>(Assert.Single(again.Now)).Message).Reason);
+    }
+
+    [Fact]
+    public void A_chat_opens_at_once_and_a_web_call_starts_its_media_and_waits_for_the_answer()
+    {
+        var chat = _decider.Decide(Started(), ConversationRuntime.Initial(_settings), new Open(), T0);
+        Assert.Equal([typeof(StartDialogue), typeof(Emit), typeof(Feed)], chat.Now.Select(e => e.GetType()));
+        Assert.IsType<ConversationOutput.Opened>(((Emit)chat.Now[1]).Output);
+
+        var call = _decider.Decide(Started(CallTypes.WebCall), ConversationRuntime.Initial(_settings), new Open(), T0);
+        var voice = Assert.Single(call.Now.OfType<StartVoice>());
+        Assert.Null(voice.Dial);
+        Assert.Equal(_settings.SdpAnswerTimeout, Assert.Single(call.Now.OfType<StartTimer>(), t => t.Key == ConversationTimers.Answer).Delay);
+        Assert.DoesNotContain(call.Now, e => e is Emit { Output: ConversationOutput.Opened });
+        Assert.Equal(MediaPhase.Starting, call.Runtime.Media);
+    }
+
+    [Theory]
+    [InlineData(null, "trunk-1", "An onPhone call needs an endpoint (a phone number or SIP URI) to dial")]
+    [InlineData("+4930123", "", "The agent has no outboundSipConfig.trunkId to dial through")]
+    public void A_phone_call_that_cannot_dial_fails_to_open_with_the_reason(string? endpoint, string trunk, string reason)
+    {
+        var d = _decider.Decide(Started(CallTypes.OnPhone, endpoint, Agent(trunk)), ConversationRuntime.Initial(_settings), new Open(), T0);
+        Assert.Equal(reason, Assert.IsType<ConversationOutput.FailedOpen>(Assert.IsType<Emit>(Assert.Single(d.Now)).Output).Reason);
+        var ended = Assert.IsType<Ended>(Assert.Single(d.Events));
+        Assert.Equal((FinishReasons.Error, ResultStatuses.Failed, reason), (ended.FinishReason, ended.Status, ended.ErrorMessage));
+    }
+
+    [Fact]
+    public void A_phone_call_dials_the_endpoint_through_the_agents_trunk()
+    {
+        var d = _decider.Decide(Started(CallTypes.OnPhone, "+4930123"), ConversationRuntime.Initial(_settings), new Open(), T0);
+        var dial = Assert.Single(d.Now.OfType<StartVoice>()).Dial!;
+        Assert.Equal(("+4930123", "trunk-1", TimeSpan.FromSeconds(30)), (dial.Endpoint, dial.TrunkId, dial.RingTimeout));
+    }
+
+    [Fact]
+    public void A_user_turn_is_recorded_at_once_asynchronously_and_then_the_dialogue_is_asked()
+    {
+        var d = _decider.Decide(Started(), Runtime, new UserMessage("c1", "hi"), T0);
+        Assert.True(d.Async);
+        Assert.Equal(new UserSaid("hi", T0, T0), Assert.Single(d.Events));
+        Assert.Equal(new CancelTimer(ConversationTimers.Silence), Assert.Single(d.Now));
+        Assert.Equal(new Feed(new Continue()), Assert.Single(d.Then));
+
+        var next = _decider.Decide(Apply(Started(), d), d.Runtime, new Continue(), T0);
+        var step = Assert.IsType<RunStep>(Assert.Single(next.Now));
+        Assert.Equal("hi", Assert.IsType<DialogueInput.UserSaid>(step.Input).Text);
+        Assert.True(next.Runtime.StepInFlight);
+        Assert.Equal(step.Seq, next.Runtime.StepSeq);
+    }
+
+    [Fact]
+    public void A_turn_in_an_ended_or_unknown_conversation_is_an_error_reply()
+    {
+        var ended = Apply(Started(), _decider.Decide(Started(), Runtime, new ConversationCommands.Terminate("c1"), T0));
+        var d = _decider.Decide(ended, Runtime, new UserMessage("c1", "hi"), T0);
+        Assert.Empty(d.Events);
+        Assert.Equal("Conversation has ended", ((ConversationOutput.Error)((Reply)Assert.Single(d.Now)).Message).Message);
+        var unknown = _decider.Decide(new ConversationState(), Runtime, new UserMessage("c1", "hi"), T0);
+        Assert.Equal("Unknown conversation", ((ConversationOutput.Error)((Reply)Assert.Single(unknown.Now)).Message).Message);
+    }
+
+    [Fact]
+    public void The_dialogue_stays_busy_until_a_steps_events_are_recorded()
+    {
+        var state = Apply(Started(), _decider.Decide(Started(), Runtime, new UserMessage("c1", "first"), T0));
+        var asked = _decider.Decide(state, Runtime, new Continue(), T0);
+        var seq = asked.Runtime.StepSeq;
+        // A second turn arrives while the first is being answered: recorded, but no second step.
+        var second = _decider.Decide(state, asked.Runtime, new UserMessage("c1", "second"), T0);
+        state = Apply(state, second);
+        Assert.Empty(_decider.Decide(state, asked.Runtime, new Continue(), T0).Now);
+
+        var done = _decider.Decide(state, asked.Runtime, new StepDone(seq, new DialogueStep([new DialogueAction.Say("one")], "s1")), T0);
+        Assert.Equal([typeof(DialogueAdvanced), typeof(AssistantSaid)], done.Events.Select(e => e.GetType()));
+        Assert.True(done.Runtime.StepInFlight);
+        Assert.Equal(new Feed(new StepSettled(true)), Assert.Single(done.Then));
+        state = Apply(state, done);
+        var settled = _decider.Decide(state, done.Runtime, new StepSettled(true), T0);
+        Assert.Equal("second", Assert.IsType<DialogueInput.UserSaid>(Assert.IsType<RunStep>(Assert.Single(settled.Now)).Input).Text);
+
+        // An answer to a step asked for before is stale.
+        Assert.True(_decider.Decide(state, settled.Runtime, new StepDone(seq, new DialogueStep([], "x")), T0).IsEmpty);
+    }
+
+    [Fact]
+    public void A_failed_step_is_retried_once_then_the_agent_apologises()
+    {
+        var state = Apply(Started(), _decider.Decide(Started(), Runtime, new UserMessage("c1", "boom"), T0));
+        var asked = _decider.Decide(state, Runtime, new Continue(), T0);
+        var retry = _decider.Decide(state, asked.Runtime, new StepFailed(asked.Runtime.StepSeq, "x"), T0);
+        Assert.Empty(retry.Events);
+        var again = Assert.Single(retry.Now.OfType<RunStep>());
+        Assert.Equal(asked.Runtime.StepSeq + 1, again.Seq);
+
+        var giveUp = _decider.Decide(state, retry.Runtime, new StepFailed(again.Seq, "x"), T0);
+        Assert.Equal(_settings.DialogueFailureReply, Assert.IsType<AssistantSaid>(giveUp.Events[1]).Text);
+        Assert.Equal(0, giveUp.Runtime.StepFailures);
+    }
+
+    [Fact]
+    public void Tool_answers_first_wins_unknown_ids_are_errors_and_timeouts_give_the_fallback()
+    {
+        var state = Started();
+        state = state.Apply(new ToolCallRequested("t1", "book_table", new JsonObject(), true, T0.AddSeconds(5), T0));
+        var unknown = _decider.Decide(state, Runtime, new ToolResponse("c1", "nope", null), T0);
+        Assert.Equal("unknown_tool_call", ((ConversationOutput.Error)((Reply)Assert.Single(unknown.Now)).Message).Code);
+
+        var timeout = _decider.Decide(state, Runtime, new ToolTimedOut("t1"), T0);
+        var completed = Assert.IsType<ToolCallCompleted>(Assert.Single(timeout.Events));
+        Assert.Equal((ToolStatuses.Timeout, "none"), (completed.Status, completed.Result!.GetValue<string>()));
+
+        state = Apply(state, timeout);
+        Assert.True(_decider.Decide(state, Runtime, new ToolResponse("c1", "t1", JsonValue.Create(1)), T0).IsEmpty);
+    }
+
+    [Fact]
+    public void The_grace_period_ends_a_conversation_only_while_no_socket_is_linked()
+    {
+        var gone = _decider.Decide(Started(), Runtime, new SocketGone(), T0);
+        Assert.False(gone.Runtime.SocketAttached);
+        Assert.Equal(_settings.ResumeGracePeriod, Assert.IsType<StartTimer>(Assert.Single(gone.Now)).Delay);
+        var expired = _decider.Decide(Started(), gone.Runtime, new GraceExpired(), T0);
+        Assert.Equal(FinishReasons.ConnectionLost, Assert.IsType<Ended>(Assert.Single(expired.Events)).FinishReason);
+        Assert.True(_decider.Decide(Started(), Runtime, new GraceExpired(), T0).IsEmpty);
+    }
+
+    [Fact]
+    public void A_result_save_failure_backs_off_doubling_up_to_a_minute()
+    {
+        var runtime = Runtime with { ResultBackoff = TimeSpan.FromSeconds(40) };
+        var d = _decider.Decide(Started(), runtime, new ResultSaveFailed("db down"), T0);
+        Assert.Equal(TimeSpan.FromSeconds(40), d.Now.OfType<StartTimer>().Single().Delay);
+        Assert.Equal(TimeSpan.FromMinutes(1), d.Runtime.ResultBackoff);
+        Assert.Contains("db down", d.Now.OfType<Warn>().Single().Message);
+    }
+
+    [Fact]
+    public void Keyed_digits_gather_until_the_gap_or_hash()
+    {
+        var call = Started(CallTypes.WebCall);
+        var runtime = Runtime with { Media = MediaPhase.Connected };
+        var d = _decider.Decide(call, runtime, new VoiceEvents.DtmfReceived('4'), T0);
+        Assert.Equal("4", d.Runtime.DtmfDigits);
+        Assert.Equal(_settings.DtmfGap, d.Now.OfType<StartTimer>().Single().Delay);
+        d = _decider.Decide(call, d.Runtime, new VoiceEvents.DtmfReceived('2'), T0);
+        var flushed = _decider.Decide(call, d.Runtime, new VoiceEvents.DtmfReceived('#'), T0);
+        Assert.Equal("42", Assert.IsType<UserSaid>(Assert.Single(flushed.Events)).Text);
+        Assert.Equal("", flushed.Runtime.DtmfDigits);
+    }
+
+    [Theory]
+    [InlineData(MediaPhase.Starting, true, FinishReasons.Error)]
+    [InlineData(MediaPhase.Connected, false, FinishReasons.ConnectionLost)]
+    public void A_voice_session_that_stops_ends_the_call_at_once_naming_the_cause(MediaPhase phase, bool failedOpen, string finishReason)
+    {
+        var d = _decider.Decide(Started(CallTypes.WebCall), Runtime with { Media = phase }, new VoiceStopped("no free UDP port in 40000-40001"), T0);
+        var ended = Assert.IsType<Ended>(Assert.Single(d.Events));
+        Assert.Equal(finishReason, ended.FinishReason);
+        Assert.Contains("no free UDP port", ended.ErrorMessage);
+        Assert.Equal(failedOpen, d.Now.Any(e => e is Emit { Output: ConversationOutput.FailedOpen }));
+        Assert.Equal(MediaPhase.Gone, d.Runtime.Media);
+        // A session that already reported the end of its media (and then stops) changes nothing.
+        Assert.Empty(_decider.Decide(Started(CallTypes.WebCall), d.Runtime, new VoiceStopped(null), T0).Events);
+    }
+
+    [Fact]
+    public void Media_failing_mid_call_ends_it_with_the_media_reason()
+    {
+        var d = _decider.Decide(Started(CallTypes.OnPhone, "+49"), Runtime with { Media = MediaPhase.Connected },
+            new VoiceEvents.MediaFailed("BYE", false, true, FinishReasons.CalleeHangup), T0);
+        Assert.Equal(FinishReasons.CalleeHangup, Assert.IsType<Ended>(Assert.Single(d.Events)).FinishReason);
+        Assert.Empty(d.Now);
+    }
+
+    [Fact]
+    public void A_recovered_call_ends_because_its_media_is_gone_and_a_recovered_chat_waits_for_its_socket()
+    {
+        var call = _decider.Decide(Started(CallTypes.WebCall), ConversationRuntime.Initial(_settings), new Recovered(), T0);
+        Assert.Equal(FinishReasons.ConnectionLost, Assert.IsType<Ended>(Assert.Single(call.Events)).FinishReason);
+        var chat = _decider.Decide(Started(), ConversationRuntime.Initial(_settings), new Recovered(), T0);
+        Assert.Empty(chat.Events);
+        Assert.Contains(chat.Now, e => e is StartTimer { Key: ConversationTimers.Grace });
+        Assert.Contains(new StartDialogue(), chat.Now);
+    }
+
+    [Fact]
+    public void Reactions_echo_a_recorded_turn_and_an_end_sends_the_result_and_saves_it()
+    {
+        var state = Started().Apply(new UserSaid("hi", T0));
+        Assert.Equal(new Emit(new ConversationOutput.Utterance(Speakers.User, "hi", false)),
+            Assert.Single(ConversationReactions.To(state, new UserSaid("hi", T0), T0)));
+        var end = ConversationDecisions.End(FinishReasons.UserTerminated, T0);
+        var effects = ConversationReactions.To(state.Apply(end), end, T0).ToList();
+        Assert.Equal(FinishReasons.UserTerminated, ((ConversationOutput.Finished)effects.OfType<Emit>().Single().Output).Result.FinishReason);
+        Assert.Equal(new SaveResult(), effects[^1]);
+        Assert.Contains(new StopVoice(), effects);
+    }
+}
