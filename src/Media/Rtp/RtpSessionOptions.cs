@@ -19,4 +19,7 @@ public sealed record RtpSessionOptions
 
     /// <summary>Follow the source address of incoming RTP (symmetric RTP, RFC 4961) instead of the SDP's.</summary>
     public bool LatchToSource { get; init; } = true;
+
+    /// <summary>The threads that pace every call's audio; one per core by default, each call on one of them.</summary>
+    public WebRtc.MediaTickScheduler Scheduler { get; init; } = WebRtc.MediaTickScheduler.Shared;
 }

@@ -17,9 +17,10 @@ namespace Orchestrator.Media.WebRtc;
 /// One browser call's media endpoint: a UDP socket of its own, ICE-lite, DTLS-SRTP (server role),
 /// SRTP audio both ways with the negotiated codec, RFC 4733 digits, sender reports.
 ///
-/// Threads: one receive loop (demultiplexes and handles every datagram), a paced sender tick on
-/// the shared <see cref="MediaTickScheduler"/> (from <see cref="Connected"/> on), one watchdog, and
-/// the DTLS handshake on a thread of its own.
+/// Threads: one receive loop (demultiplexes and handles every datagram), a paced tick on one
+/// thread of the shared <see cref="MediaTickScheduler"/> (from <see cref="Connected"/> on) that
+/// sends and also releases received audio, so <see cref="AudioFrame"/> always comes from that one
+/// thread, in order; one watchdog, and the DTLS handshake on a thread of its own.
 /// Events are raised on those threads and must return quickly (an actor just tells itself).
 /// PCM in and out is mono 16-bit at <see cref="PcmSampleRate"/> (16 kHz, the speech pipeline's
 /// rate), resampled from/to the codec's rate here, so callers never see codec rates.
@@ -57,8 +58,10 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private volatile SrtpContext? _inbound;
     private SrtpContext? _outbound;
 
-    // Receive side, guarded by _receiveGate (the receive loop adds, the sender tick drains on time).
-    private JitterBuffer? _jitter;
+    // Receive side: the receive loop adds to _received; only the sender tick (one scheduler thread
+    // per call) releases, decodes and raises AudioFrame, so frames reach the caller in order.
+    // The statistics and the DTMF detector are guarded by _receiveGate; the decoder is the tick's.
+    private volatile ReceivedAudio? _received;
     private IAudioCodec? _decoder;
     private Resampler? _toPcm;
     private DtmfReceiver? _dtmfIn;
@@ -126,7 +129,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         get
         {
             long lost;
-            lock (_receiveGate) lost = _jitter?.Lost ?? 0;
+            lost = _received?.Lost ?? 0;
             return new(Read(ref _stunChecks), Read(ref _stunRejected), Read(ref _dtlsDatagrams), Read(ref _rtpReceived),
                 Read(ref _rtcpReceived), Read(ref _srtpFailures), Read(ref _malformed), Read(ref _filtered), Read(ref _notReady),
                 Read(ref _rtpSent), Read(ref _rtcpSent), Read(ref _sendErrors), Read(ref _framesDelivered), lost,
@@ -182,7 +185,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         {
             _decoder = decoder;
             _toPcm = new Resampler(decoder.SampleRate, PcmSampleRate);
-            _jitter = new JitterBuffer(_options.JitterBuffer);
+            _received = new ReceivedAudio(_options.JitterBuffer);
             _dtmfIn = answer.TelephoneEventPayloadType is int pt ? new DtmfReceiver((byte)pt) : null;
             _receiveStats = new RtpReceiveStatistics(answer.RemoteSsrc ?? 0, answer.Codec.ClockRate);
         }
@@ -226,10 +229,11 @@ public sealed class WebRtcPeer : IAsyncDisposable
         _dtlsTransport.Close();
         _socket.Dispose();
         try { await Task.WhenAll(_receiveLoop, _watchdog).ConfigureAwait(false); } catch { /* loops end on cancellation */ }
-        lock (_receiveGate) _decoder?.Dispose();
-        // A tick in flight holds _sendGate; once it is ours no tick uses the encoder or SRTP again.
+        // A tick in flight holds _sendGate; once it is ours no tick uses the codecs or SRTP again
+        // (the tick is also where received audio is decoded).
         lock (_sendGate)
         {
+            _decoder?.Dispose();
             _encoder?.Dispose();
             _outbound?.Dispose();
         }
@@ -333,19 +337,17 @@ public sealed class WebRtcPeer : IAsyncDisposable
         }
         Interlocked.Increment(ref _rtpReceived);
         char? digit;
-        List<WebRtcAudioFrame> frames;
+        var received = _received;
+        if (received is null) return;
+        long now = _clock.ElapsedMilliseconds;
         lock (_receiveGate)
         {
-            if (_jitter is null) return;
-            long now = _clock.ElapsedMilliseconds;
             _receiveStats!.OnPacket(packet, now);
             digit = _dtmfIn?.PayloadType == packet.PayloadType ? _dtmfIn.Process(packet) : null;
-            // Events share the audio's sequence space, so they go through the jitter buffer too.
-            _jitter.Add(packet, now);
-            frames = DrainJitterLocked(now);
         }
+        // Events share the audio's sequence space, so they go through the jitter buffer too.
+        received.Add(packet, now);
         if (digit is char d) Raise(DtmfDigit, d);
-        foreach (var frame in frames) Raise(AudioFrame, frame);
     }
 
     private void HandleRtcp(Span<byte> datagram)
@@ -370,27 +372,31 @@ public sealed class WebRtcPeer : IAsyncDisposable
         }
     }
 
-    private List<WebRtcAudioFrame> DrainJitterLocked(long nowMs)
+    /// <summary>On the tick: decodes what the jitter buffer releases and raises it, in order.</summary>
+    private void DeliverReceived(long nowMs)
     {
-        var frames = new List<WebRtcAudioFrame>();
-        if (_jitter is null || _decoder is null) return frames;
-        foreach (var ready in _jitter.TakeReady(nowMs))
+        if (_received is not { } received || _decoder is null) return;
+        received.Release(nowMs, _deliverPacket ??= DeliverPacket);
+    }
+
+    private Action<RtpPacket>? _deliverPacket;
+
+    private void DeliverPacket(RtpPacket ready)
+    {
+        var decoder = _decoder!;
+        if (ready.PayloadType != decoder.PayloadType && ready.PayloadType != _answer!.Codec.PayloadType) return;
+        short[] pcm;
+        try
         {
-            if (ready.PayloadType != _decoder.PayloadType && ready.PayloadType != _answer!.Codec.PayloadType) continue;
-            short[] pcm;
-            try
-            {
-                pcm = _toPcm!.Process(_decoder.Decode(ready.Payload));
-            }
-            catch (Exception)
-            {
-                Interlocked.Increment(ref _malformed);
-                continue;
-            }
-            Interlocked.Increment(ref _framesDelivered);
-            frames.Add(new WebRtcAudioFrame(pcm, PcmSampleRate, ready.Timestamp));
+            pcm = _toPcm!.Process(decoder.Decode(ready.Payload));
         }
-        return frames;
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+        Interlocked.Increment(ref _framesDelivered);
+        Raise(AudioFrame, new WebRtcAudioFrame(pcm, PcmSampleRate, ready.Timestamp));
     }
 
     // ---- handshake and state ----
@@ -499,12 +505,17 @@ public sealed class WebRtcPeer : IAsyncDisposable
         if (State != WebRtcPeerState.Connected) return;
         var now = _clock.Elapsed;
         int due = _pacer!.FramesDue(now - _senderStarted);
+        if (due == 0 && _idle && _dtmfOut.Count == 0 && (_playback.Pending > 0 || !_pendingDigits.IsEmpty))
+        {
+            // A talkspurt after silence goes out on this tick, not on the idle grid's next slot.
+            _pacer.Restart();
+            _senderStarted = now;
+            due = _pacer.FramesDue(TimeSpan.Zero);
+        }
         Interlocked.Exchange(ref _pacerSkipped, _pacer.FramesSkipped);
         Interlocked.Increment(ref _senderTicks);
         for (int i = 0; i < due; i++) SendOneFrame();
-        List<WebRtcAudioFrame> frames;
-        lock (_receiveGate) frames = DrainJitterLocked(_clock.ElapsedMilliseconds);
-        foreach (var frame in frames) Raise(AudioFrame, frame);
+        DeliverReceived(_clock.ElapsedMilliseconds);
         if (now >= _nextReport)
         {
             SendSenderReport();

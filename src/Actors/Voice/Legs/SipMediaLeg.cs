@@ -36,7 +36,7 @@ public sealed class SipMediaLeg : IMediaLeg
         _media.AudioReceived += pcm =>
         {
             short[] up;
-            // Received audio is released from both the send and the receive loop.
+            // Released from the session's one tick thread; the lock only guards against a re-INVITE's restart.
             lock (_upGate) up = _up.Process(pcm);
             if (up.Length > 0) AudioFrame?.Invoke(up);
         };
