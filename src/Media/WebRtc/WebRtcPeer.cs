@@ -103,7 +103,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
 
     /// <summary>The call's media is over: ICE or DTLS not done in time, DTLS refused, the browser
     /// closed DTLS, or consent lost. Raised at most once; never after <see cref="DisposeAsync"/>.</summary>
-    public event Action<string>? Failed;
+    public event Action<MediaEnded>? Failed;
 
     /// <summary>Caller audio, 16 kHz mono, after the jitter buffer.</summary>
     public event Action<WebRtcAudioFrame>? AudioFrame;
@@ -117,6 +117,9 @@ public sealed class WebRtcPeer : IAsyncDisposable
     public SdpCodec? Codec => _answer?.Codec;
     public IPEndPoint? Remote => _remote;
     public string? FailureReason { get; private set; }
+
+    /// <summary>Why the media ended, typed; null while it has not.</summary>
+    public MediaEnded? EndReason { get; private set; }
 
     /// <summary>Samples (16 kHz) of queued audio sent so far; see <see cref="PlaybackQueue"/>.</summary>
     public long PlaybackSentSamples => _playback.Sent;
@@ -314,7 +317,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         // After the handshake only an alert matters: in WebRTC it is close_notify (pc.close()) or
         // fatal. The record header's content type is in the clear even though the body is not.
         const byte Alert = 21;
-        if (datagram[0] == Alert) Fail("the browser closed the DTLS session (alert received)");
+        if (datagram[0] == Alert) Fail(MediaEndKind.RemoteClosed, "the browser closed the DTLS session (alert received)");
     }
 
     private void HandleRtp(Span<byte> datagram)
@@ -419,7 +422,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         catch (OperationCanceledException) { }
         catch (Exception ex)
         {
-            Fail(ex is DtlsHandshakeException ? ex.Message : $"DTLS handshake failed: {ex.Message}");
+            Fail(MediaEndKind.HandshakeFailed, ex is DtlsHandshakeException ? ex.Message : $"DTLS handshake failed: {ex.Message}");
         }
     }
 
@@ -434,7 +437,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         Raise(Connected, new WebRtcConnection(remote, _answer!.Codec, since));
     }
 
-    private void Fail(string reason)
+    private void Fail(MediaEndKind kind, string reason)
     {
         int current;
         do
@@ -444,7 +447,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         }
         while (Interlocked.CompareExchange(ref _state, (int)WebRtcPeerState.Failed, current) != current);
         FailureReason = reason;
-        Raise(Failed, reason);
+        Raise(Failed, EndReason = new MediaEnded(kind, reason));
     }
 
     private async Task WatchdogAsync()
@@ -458,10 +461,10 @@ public sealed class WebRtcPeer : IAsyncDisposable
                 switch (State)
                 {
                     case WebRtcPeerState.Answered when now - Volatile.Read(ref _answerAtMs) > _options.ConnectTimeout.TotalMilliseconds:
-                        Fail(ConnectTimeoutReason());
+                        Fail(MediaEndKind.ConnectTimeout, ConnectTimeoutReason());
                         break;
                     case WebRtcPeerState.Connected when now - Volatile.Read(ref _lastCheckMs) > _options.ConsentTimeout.TotalMilliseconds:
-                        Fail($"consent lost: no valid ICE check for {_options.ConsentTimeout.TotalSeconds:0.#} s");
+                        Fail(MediaEndKind.ConsentLost, $"consent lost: no valid ICE check for {_options.ConsentTimeout.TotalSeconds:0.#} s");
                         break;
                     case WebRtcPeerState.Failed or WebRtcPeerState.Closed:
                         return;

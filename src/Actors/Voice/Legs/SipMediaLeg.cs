@@ -1,4 +1,5 @@
 using Orchestrator.Actors.Voice;
+using Orchestrator.Media;
 using Orchestrator.Media.Codecs;
 using Orchestrator.Media.Rtp;
 using Orchestrator.Media.Sip.Calls;
@@ -63,23 +64,23 @@ public sealed class SipMediaLeg : IMediaLeg
             Volatile.Write(ref _release, plan.Release);
             if (Volatile.Read(ref _disposed) == 1) return;
             var call = plan.Agent.CreateCall(plan.Options with { Media = _media });
-            call.Hungup += end => Fail(new MediaLegFailure("the callee hung up", true, FinishReasons.CalleeHangup));
+            call.Hungup += end => Fail(new MediaLegFailure("the callee hung up", true, FinishReasons.CalleeHangup, MediaEndKind.RemoteHangup));
             call.Ended += end =>
             {
                 if (end.By == SipCallEndedBy.Error && Volatile.Read(ref _connected) == 1)
-                    Fail(new MediaLegFailure("the call's dialog failed: " + end.Detail, false, FinishReasons.ConnectionLost));
+                    Fail(new MediaLegFailure("the call's dialog failed: " + end.Detail, false, FinishReasons.ConnectionLost, MediaEndKind.DialogFailed));
             };
             Volatile.Write(ref _call, call);
             result = await call.DialAsync(_stop.Token).ConfigureAwait(false);
         }
         catch (SipLegRefusedException e)
         {
-            Fail(new MediaLegFailure(e.Message, false, FinishReasons.Error));
+            Fail(new MediaLegFailure(e.Message, false, FinishReasons.Error, MediaEndKind.SetupFailed));
             return;
         }
         catch (Exception e)
         {
-            Fail(new MediaLegFailure("dialling failed: " + e.Message, false, FinishReasons.Error));
+            Fail(new MediaLegFailure("dialling failed: " + e.Message, false, FinishReasons.Error, MediaEndKind.SetupFailed));
             return;
         }
         if (result.IsAnswered)
@@ -89,7 +90,7 @@ public sealed class SipMediaLeg : IMediaLeg
             return;
         }
         string detail = result.StatusCode is int code ? $"{result.Reason} ({code} {result.Detail})" : $"{result.Reason} ({result.Detail})";
-        Fail(new MediaLegFailure(detail, false, FinishReasonOf(result.Outcome)));
+        Fail(new MediaLegFailure(detail, false, FinishReasonOf(result.Outcome), MediaEndKind.NotAnswered));
     }
 
     /// <summary>The dial-out contract's mapping of a failed dial to the result's finish reason.</summary>
