@@ -19,13 +19,13 @@ namespace Orchestrator.Media.Rtp;
 /// </summary>
 public sealed class RtpSession : IAsyncDisposable
 {
-    private const int FrameSamples = 160;
+    private const int FrameSamples = 160; // on the wire: 20 ms of G.711 at 8 kHz
     private static readonly TimeSpan FrameDuration = TimeSpan.FromMilliseconds(20);
 
     private readonly Socket _socket;
     private readonly RtpSessionOptions _options;
     private readonly CancellationTokenSource _stop = new();
-    private readonly PlaybackQueue _playback = new(FrameSamples);
+    private readonly PlaybackQueue _playback;
     private readonly ConcurrentQueue<(char Digit, int DurationMs)> _digits = new();
     private readonly object _receiveGate = new();
     private readonly object _sendGate = new();
@@ -44,6 +44,8 @@ public sealed class RtpSession : IAsyncDisposable
     private bool _alaw;
     private IAudioCodec? _codec;
     private RtpPacketizer? _packetizer;
+    private readonly Resampler? _toWire, _fromWire; // only when the PCM rate is not 8 kHz
+    private readonly short[] _wireFrame = new short[FrameSamples];
     private IDisposable? _tick;
     private bool _disposed;
 
@@ -58,12 +60,23 @@ public sealed class RtpSession : IAsyncDisposable
     {
         _socket = socket;
         _options = options;
+        PcmSampleRate = options.PcmSampleRate;
+        _playback = new PlaybackQueue(PcmSampleRate / 50);
+        if (PcmSampleRate != 8000)
+        {
+            _toWire = new Resampler(PcmSampleRate, 8000);
+            _fromWire = new Resampler(8000, PcmSampleRate);
+        }
         _received = new ReceivedAudio(options.JitterBuffer);
         _deliver = Deliver;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Rate of the PCM in <see cref="SendAudio"/> and <see cref="AudioReceived"/> (see <see cref="RtpSessionOptions.PcmSampleRate"/>).</summary>
+    public int PcmSampleRate { get; }
+
     public IPEndPoint? RemoteEndPoint => _remote;
     public RtpAvpNegotiation? Negotiation => _negotiation;
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
@@ -80,7 +93,7 @@ public sealed class RtpSession : IAsyncDisposable
         get { lock (_sendGate) return _pacer.FramesSkipped; }
     }
 
-    /// <summary>Decoded audio, one packet's worth (usually 160 samples at 8 kHz), in playout order, from one thread.</summary>
+    /// <summary>Decoded audio at <see cref="PcmSampleRate"/>, one packet's worth (20 ms), in playout order, from one thread.</summary>
     public event Action<short[]>? AudioReceived;
 
     public event Action<char>? DtmfReceived;
@@ -89,6 +102,8 @@ public sealed class RtpSession : IAsyncDisposable
     public static RtpSession Open(RtpSessionOptions? options = null)
     {
         options ??= new RtpSessionOptions();
+        if (options.PcmSampleRate is not (8000 or 16000))
+            throw new ArgumentException($"PcmSampleRate must be 8000 or 16000, not {options.PcmSampleRate}", nameof(options));
         if (options.PortMin <= 0)
             return new RtpSession(Bind(options.BindAddress, 0)!, options);
         int first = options.PortMin + (options.PortMin & 1);
@@ -151,14 +166,15 @@ public sealed class RtpSession : IAsyncDisposable
         _receiveLoop ??= Task.Run(ReceiveLoopAsync);
     }
 
-    /// <summary>Queues 8 kHz mono PCM to send; it goes out in 20 ms frames at real-time pace.</summary>
-    public void SendAudio(ReadOnlySpan<short> pcm) => _playback.Enqueue(pcm);
+    /// <summary>Queues mono PCM at <see cref="PcmSampleRate"/> to send; it goes out in 20 ms frames at real-time pace.
+    /// Returns the playback position (samples at that rate) where it ends, to compare with <see cref="AudioSamplesSent"/>.</summary>
+    public long SendAudio(ReadOnlySpan<short> pcm) => _playback.Enqueue(pcm);
 
     /// <summary>Samples queued and not yet sent.</summary>
     public int PendingSamples => (int)_playback.Pending;
 
-    /// <summary>Drops queued audio (barge-in).</summary>
-    public void ClearAudio() => _playback.Clear();
+    /// <summary>Drops queued audio (barge-in); returns how many samples were dropped.</summary>
+    public long ClearAudio() => _playback.Clear();
 
     /// <summary>Queues an RFC 4733 digit; needs telephone-event in the negotiation.</summary>
     public void SendDtmf(char digit, int durationMs = 100)
@@ -212,7 +228,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             if (_idle && !_options.SendSilenceWhenIdle) packetizer.StartTalkspurt();
             _idle = false;
-            Encode(frame, _payload);
+            Encode(ToWire(frame), _payload);
             Send(_sendBuffer.AsSpan(0, packetizer.WriteFrame(_payload, _sendBuffer)), remote);
         }
         else if (_options.SendSilenceWhenIdle)
@@ -224,6 +240,17 @@ public sealed class RtpSession : IAsyncDisposable
             packetizer.Skip(FrameSamples);
             _idle = true;
         }
+    }
+
+    /// <summary>One frame at the PCM rate → 160 samples at 8 kHz (on the tick, which owns the resampler).</summary>
+    private ReadOnlySpan<short> ToWire(short[] frame)
+    {
+        if (_toWire is null) return frame;
+        var wire = _toWire.Process(frame);
+        int n = Math.Min(wire.Length, FrameSamples);
+        wire.AsSpan(0, n).CopyTo(_wireFrame);
+        _wireFrame.AsSpan(n).Clear();
+        return _wireFrame;
     }
 
     private void Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
@@ -278,6 +305,7 @@ public sealed class RtpSession : IAsyncDisposable
     {
         if (_codec is not { } codec || packet.PayloadType != codec.PayloadType) return;
         var pcm = codec.Decode(packet.Payload);
+        if (_fromWire is not null) pcm = _fromWire.Process(pcm);
         Interlocked.Increment(ref _framesDecoded);
         AudioReceived?.Invoke(pcm);
     }
