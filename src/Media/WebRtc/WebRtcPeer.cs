@@ -72,6 +72,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private Resampler? _fromPcm;
     private RtpPacketizer? _packetizer;
     private readonly Queue<RtpPacket> _dtmfOut = new();
+    private readonly byte[] _rtpBuffer = new byte[1500];
     private bool _idle = true;
     private FramePacer? _pacer;
     private TimeSpan _senderStarted, _nextReport;
@@ -556,7 +557,9 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private void SendRtp(RtpPacket packet)
     {
         if (_remote is not { } remote || _outbound is null) return;
-        var buffer = new byte[packet.Length + SrtpContext.RtpOverhead];
+        // Only the tick sends RTP (under _sendGate), so one buffer per peer serves every packet.
+        int needed = packet.Length + SrtpContext.RtpOverhead;
+        var buffer = needed <= _rtpBuffer.Length ? _rtpBuffer : new byte[needed];
         int length = packet.WriteTo(buffer);
         if (_outbound.ProtectRtp(buffer, length, out int protectedLength) != SrtpResult.Ok) return;
         if (SendTo(buffer.AsSpan(0, protectedLength), remote)) Interlocked.Increment(ref _rtpSent);
