@@ -90,10 +90,10 @@ internal static class Density
                 var peer = new WebRtcPeer(peerOptions);
                 var call = new ServerCall(i, peer);
                 peer.Connected += _ => call.Connected.TrySetResult(call.SinceOffer.Elapsed.TotalMilliseconds);
-                peer.Failed += r => { call.Connected.TrySetException(new Exception(r)); Console.Error.WriteLine($"call {i} failed: {r}"); };
+                peer.Failed += r => { call.Connected.TrySetException(new Exception(r.Detail)); Console.Error.WriteLine($"call {i} failed: {r}"); };
                 peer.AudioFrame += f =>
                 {
-                    // The receive loop and the pacer tick both deliver frames: one at a time per call.
+                    // Frames come from the peer's one tick thread (the old build raised them from two); the lock also guards the window's reads.
                     lock (call)
                     {
                         if (f.Samples.Length != 320) return;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Orchestrator.Media;
 using Orchestrator.Media.WebRtc;
 
 namespace Orchestrator.Browser.Tests;
@@ -79,7 +80,9 @@ public class WebRtcPeerBrowserTests(ITestOutputHelper output)
         var reason = await call.FailedAsync(TimeSpan.FromSeconds(12));
         output.WriteLine($"failed {hangUp.ElapsedMilliseconds} ms after pc.close(): {reason}");
         // pc.close() sends a DTLS close_notify, so the peer need not wait for consent to run out.
-        Assert.Contains("closed the DTLS session", reason);
+        Assert.Contains("closed the DTLS session", reason.Detail);
+        Assert.Equal(MediaEndKind.RemoteClosed, reason.Kind);
+        Assert.True(reason.ByRemote);
         Assert.True(hangUp.Elapsed < TimeSpan.FromSeconds(2));
     }
 
@@ -122,7 +125,9 @@ public class WebRtcPeerBrowserTests(ITestOutputHelper output)
         reachable = false;
         var reason = await call.FailedAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"failed {cut.ElapsedMilliseconds} ms after the cut: {reason}");
-        Assert.Contains("consent lost", reason);
+        Assert.Contains("consent lost", reason.Detail);
+        Assert.Equal(MediaEndKind.ConsentLost, reason.Kind);
+        Assert.False(reason.ByRemote);
         Assert.InRange(cut.Elapsed, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(6));
     }
 
@@ -146,7 +151,7 @@ public class WebRtcPeerBrowserTests(ITestOutputHelper output)
     {
         private readonly ITestOutputHelper _output;
         private readonly TaskCompletionSource<WebRtcConnection> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<string> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<MediaEnded> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private double _loudestFrame;
         private long _frames;
 
@@ -198,7 +203,7 @@ public class WebRtcPeerBrowserTests(ITestOutputHelper output)
             return connection;
         }
 
-        public async Task<string> FailedAsync(TimeSpan within)
+        public async Task<MediaEnded> FailedAsync(TimeSpan within)
         {
             var finished = await Task.WhenAny(_failed.Task, Task.Delay(within));
             Assert.True(finished == _failed.Task, $"peer did not fail within {within.TotalSeconds} s (state {Server.Peer.State})");

@@ -42,8 +42,11 @@ public static class VoiceEvents
     /// <paramref name="RemoteHungUp"/>: the far end ended it deliberately (a DTLS close, a SIP BYE).
     /// <paramref name="FinishReason"/>: the result's finish reason when the media knows it (SIP busy,
     /// no_answer, rejected, callee_hangup); null lets the conversation choose (error, user_hangup…).
+    /// <paramref name="Kind"/>: the typed cause from the media (connect timeout, consent lost, remote
+    /// hang-up…); null when the session itself failed. Added as an optional trailing field.
     /// </summary>
-    public sealed record MediaFailed(string Reason, bool BeforeConnect, bool RemoteHungUp, string? FinishReason = null);
+    public sealed record MediaFailed(string Reason, bool BeforeConnect, bool RemoteHungUp, string? FinishReason = null,
+        Orchestrator.Media.MediaEndKind? Kind = null);
 
     /// <summary>The caller started speaking (barge-in happens inside the session when allowed).</summary>
     public sealed record UserSpeechStarted;

@@ -222,7 +222,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         _mediaEnded = true;
         bool remoteHungUp = _connected && failure.RemoteHungUp;
         _log.Info("media failed ({0}): {1}", _connected ? "after connect" : "before connect", failure.Reason);
-        _parent.Tell(new VoiceEvents.MediaFailed(failure.Reason, !_connected, remoteHungUp, failure.FinishReason));
+        _parent.Tell(new VoiceEvents.MediaFailed(failure.Reason, !_connected, remoteHungUp, failure.FinishReason, failure.Kind));
         CutAll();
         ReleaseLeg();
     }

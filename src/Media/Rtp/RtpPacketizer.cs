@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace Orchestrator.Media.Rtp;
@@ -47,6 +48,28 @@ public sealed class RtpPacketizer
         _markNext = false;
         Timestamp += (uint)SamplesPerFrame;
         return packet;
+    }
+
+    /// <summary>
+    /// The allocation-free twin of <see cref="Packetize"/> for the paced hot path: writes the next
+    /// frame's packet (fixed header, no CSRC or extension) straight into <paramref name="destination"/>
+    /// and returns its length.
+    /// </summary>
+    public int WriteFrame(ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        int length = RtpPacket.FixedHeaderLength + payload.Length;
+        if (destination.Length < length) throw new ArgumentException($"need {length} bytes, have {destination.Length}", nameof(destination));
+        destination[0] = 0x80; // version 2, no padding, no extension, no CSRC
+        destination[1] = (byte)((_markNext ? 0x80 : 0) | PayloadType);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], NextSequence++);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], Timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], Ssrc);
+        payload.CopyTo(destination[RtpPacket.FixedHeaderLength..]);
+        _markNext = false;
+        Timestamp += (uint)SamplesPerFrame;
+        PacketsSent++;
+        OctetsSent += payload.Length;
+        return length;
     }
 
     /// <summary>

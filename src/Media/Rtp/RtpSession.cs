@@ -5,45 +5,78 @@ using System.Net.Sockets;
 using Orchestrator.Media.Codecs;
 using Orchestrator.Media.Sdp;
 using Orchestrator.Media.Transport;
+using Orchestrator.Media.WebRtc;
 
 namespace Orchestrator.Media.Rtp;
 
 /// <summary>
-/// Plain RTP over UDP for a SIP call: one socket, a 20 ms send clock that packetises queued PCM
-/// (or silence) with the negotiated G.711 codec and interleaves RFC 4733 digits, and a receive loop
-/// that feeds the jitter buffer and raises decoded 8 kHz PCM frames. Thread-safe.
+/// Plain RTP over UDP for a SIP call: one socket and its receive loop, and a tick on one thread of
+/// the shared <see cref="MediaTickScheduler"/> that paces queued PCM (or silence) out in 20 ms
+/// frames with the negotiated G.711 codec, interleaves RFC 4733 digits, and releases received audio
+/// from the jitter buffer, so <see cref="AudioReceived"/> always comes from that one thread, in
+/// order. The paced path writes into reused buffers: nothing is allocated per packet sent.
+/// Thread-safe.
 /// </summary>
 public sealed class RtpSession : IAsyncDisposable
 {
-    private const int FrameMs = 20;
+    private const int FrameSamples = 160; // on the wire: 20 ms of G.711 at 8 kHz
+    private static readonly TimeSpan FrameDuration = TimeSpan.FromMilliseconds(20);
 
     private readonly Socket _socket;
     private readonly RtpSessionOptions _options;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentQueue<short[]> _outgoing = new();
+    private readonly PlaybackQueue _playback;
     private readonly ConcurrentQueue<(char Digit, int DurationMs)> _digits = new();
     private readonly object _receiveGate = new();
+    private readonly object _sendGate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private short[] _partial = [];
-    private JitterBuffer _jitter;
+    private readonly ReceivedAudio _received;
+    private readonly Action<RtpPacket> _deliver;
+
+    // Send side, under _sendGate (the tick, Start, Dispose).
+    private readonly byte[] _sendBuffer = new byte[1500];
+    private readonly byte[] _payload = new byte[FrameSamples];
+    private readonly byte[] _silence = new byte[FrameSamples];
+    private readonly Queue<RtpPacket> _pendingDtmf = new();
+    private readonly FramePacer _pacer = new(FrameDuration, maxBurst: 5);
+    private TimeSpan _pacerOrigin;
+    private bool _idle = true;
+    private bool _alaw;
     private IAudioCodec? _codec;
     private RtpPacketizer? _packetizer;
+    private readonly Resampler? _toWire, _fromWire; // only when the PCM rate is not 8 kHz
+    private readonly short[] _wireFrame = new short[FrameSamples];
+    private IDisposable? _tick;
+    private bool _disposed;
+
+    // Receive side, under _receiveGate.
     private DtmfReceiver? _dtmfReceiver;
     private IPEndPoint? _remote;
     private RtpAvpNegotiation? _negotiation;
-    private Task? _sendLoop;
     private Task? _receiveLoop;
-    private long _packetsSent, _packetsReceived, _bytesReceived, _framesDecoded, _audioSamplesSent;
+    private long _packetsSent, _packetsReceived, _bytesReceived, _framesDecoded;
 
     private RtpSession(Socket socket, RtpSessionOptions options)
     {
         _socket = socket;
         _options = options;
-        _jitter = new JitterBuffer(options.JitterBuffer);
+        PcmSampleRate = options.PcmSampleRate;
+        _playback = new PlaybackQueue(PcmSampleRate / 50);
+        if (PcmSampleRate != 8000)
+        {
+            _toWire = new Resampler(PcmSampleRate, 8000);
+            _fromWire = new Resampler(8000, PcmSampleRate);
+        }
+        _received = new ReceivedAudio(options.JitterBuffer);
+        _deliver = Deliver;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Rate of the PCM in <see cref="SendAudio"/> and <see cref="AudioReceived"/> (see <see cref="RtpSessionOptions.PcmSampleRate"/>).</summary>
+    public int PcmSampleRate { get; }
+
     public IPEndPoint? RemoteEndPoint => _remote;
     public RtpAvpNegotiation? Negotiation => _negotiation;
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
@@ -52,9 +85,15 @@ public sealed class RtpSession : IAsyncDisposable
     public long FramesDecoded => Interlocked.Read(ref _framesDecoded);
 
     /// <summary>Samples of queued audio sent so far (silence padding and idle silence not counted): a playback position.</summary>
-    public long AudioSamplesSent => Interlocked.Read(ref _audioSamplesSent);
+    public long AudioSamplesSent => _playback.Sent;
 
-    /// <summary>Decoded audio, one packet's worth (usually 160 samples at 8 kHz), in playout order.</summary>
+    /// <summary>Frames the pacer dropped after the scheduler stalled (not sent late, not sent at all).</summary>
+    public long FramesSkipped
+    {
+        get { lock (_sendGate) return _pacer.FramesSkipped; }
+    }
+
+    /// <summary>Decoded audio at <see cref="PcmSampleRate"/>, one packet's worth (20 ms), in playout order, from one thread.</summary>
     public event Action<short[]>? AudioReceived;
 
     public event Action<char>? DtmfReceived;
@@ -63,6 +102,8 @@ public sealed class RtpSession : IAsyncDisposable
     public static RtpSession Open(RtpSessionOptions? options = null)
     {
         options ??= new RtpSessionOptions();
+        if (options.PcmSampleRate is not (8000 or 16000))
+            throw new ArgumentException($"PcmSampleRate must be 8000 or 16000, not {options.PcmSampleRate}", nameof(options));
         if (options.PortMin <= 0)
             return new RtpSession(Bind(options.BindAddress, 0)!, options);
         int first = options.PortMin + (options.PortMin & 1);
@@ -97,39 +138,43 @@ public sealed class RtpSession : IAsyncDisposable
     /// </summary>
     public void Start(RtpAvpNegotiation negotiation)
     {
-        lock (_receiveGate)
+        lock (_sendGate)
         {
-            bool codecChanged = _negotiation?.Codec.PayloadType != negotiation.Codec.PayloadType;
-            _negotiation = negotiation;
-            _remote = negotiation.Remote;
-            if (codecChanged)
+            if (_disposed) return;
+            lock (_receiveGate)
             {
-                _codec?.Dispose();
-                _codec = negotiation.Codec.Name == "PCMA" ? new PcmaCodec() : new PcmuCodec();
-                _packetizer = RtpPacketizer.For20MsFrames((byte)negotiation.Codec.PayloadType, 8000);
+                bool codecChanged = _negotiation?.Codec.PayloadType != negotiation.Codec.PayloadType;
+                _negotiation = negotiation;
+                _remote = negotiation.Remote;
+                if (codecChanged)
+                {
+                    _codec?.Dispose();
+                    _alaw = negotiation.Codec.Name == "PCMA";
+                    _codec = _alaw ? new PcmaCodec() : new PcmuCodec();
+                    _packetizer = RtpPacketizer.For20MsFrames((byte)negotiation.Codec.PayloadType, 8000);
+                    // Digital silence, encoded once per codec rather than once per idle frame.
+                    Encode(new short[FrameSamples], _silence);
+                }
+                _dtmfReceiver = negotiation.TelephoneEventPayloadType is int te ? new DtmfReceiver((byte)te) : null;
             }
-            _dtmfReceiver = negotiation.TelephoneEventPayloadType is int te ? new DtmfReceiver((byte)te) : null;
+            if (_tick is null)
+            {
+                _pacerOrigin = _clock.Elapsed;
+                _tick = _options.Scheduler.Register(Tick);
+            }
         }
         _receiveLoop ??= Task.Run(ReceiveLoopAsync);
-        _sendLoop ??= Task.Run(SendLoopAsync);
     }
 
-    /// <summary>Queues 8 kHz mono PCM to send; it goes out in 20 ms frames at real-time pace.</summary>
-    public void SendAudio(ReadOnlySpan<short> pcm)
-    {
-        for (int offset = 0; offset < pcm.Length; offset += 160)
-            _outgoing.Enqueue(pcm.Slice(offset, Math.Min(160, pcm.Length - offset)).ToArray());
-    }
+    /// <summary>Queues mono PCM at <see cref="PcmSampleRate"/> to send; it goes out in 20 ms frames at real-time pace.
+    /// Returns the playback position (samples at that rate) where it ends, to compare with <see cref="AudioSamplesSent"/>.</summary>
+    public long SendAudio(ReadOnlySpan<short> pcm) => _playback.Enqueue(pcm);
 
     /// <summary>Samples queued and not yet sent.</summary>
-    public int PendingSamples => _outgoing.Sum(f => f.Length) + _partial.Length;
+    public int PendingSamples => (int)_playback.Pending;
 
-    /// <summary>Drops queued audio (barge-in).</summary>
-    public void ClearAudio()
-    {
-        while (_outgoing.TryDequeue(out _)) { }
-        _partial = [];
-    }
+    /// <summary>Drops queued audio (barge-in); returns how many samples were dropped.</summary>
+    public long ClearAudio() => _playback.Clear();
 
     /// <summary>Queues an RFC 4733 digit; needs telephone-event in the negotiation.</summary>
     public void SendDtmf(char digit, int durationMs = 100)
@@ -138,66 +183,87 @@ public sealed class RtpSession : IAsyncDisposable
         _digits.Enqueue((digit, durationMs));
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>On the scheduler thread: release received audio, then send the frames that are due.</summary>
+    private void Tick()
     {
-        var buffer = new byte[1500];
-        long frame = 0;
-        long startMs = _clock.ElapsedMilliseconds;
-        var pending = new Queue<RtpPacket>();
-        try
+        lock (_sendGate)
         {
-            while (!_stop.IsCancellationRequested)
+            if (_disposed || _packetizer is null) return;
+            _received.Release(_clock.ElapsedMilliseconds, _deliver);
+            var now = _clock.Elapsed;
+            int due = _pacer.FramesDue(now - _pacerOrigin);
+            if (due == 0 && _idle && !_options.SendSilenceWhenIdle && (_playback.Pending > 0 || !_digits.IsEmpty))
             {
-                // Absolute schedule: each frame is due at start + n·20 ms, so delays never accumulate.
-                long due = startMs + frame * FrameMs;
-                long wait = due - _clock.ElapsedMilliseconds;
-                if (wait > 0) await Task.Delay((int)wait, _stop.Token).ConfigureAwait(false);
-                else if (wait < -5 * FrameMs)
-                {
-                    // Stalled (GC, overloaded box): skip ahead instead of bursting.
-                    frame = (_clock.ElapsedMilliseconds - startMs) / FrameMs;
-                }
-                frame++;
-                ReleaseReceived();
-
-                IPEndPoint? remote;
-                RtpPacket? packet = null;
-                lock (_receiveGate)
-                {
-                    remote = _remote;
-                    if (_packetizer is null || _codec is null || remote is null || _negotiation is null) continue;
-                    if (pending.Count == 0 && _digits.TryDequeue(out var d) && _negotiation.TelephoneEventPayloadType is int te)
-                        foreach (var p in DtmfSender.CreatePackets(_packetizer, (byte)te, d.Digit, d.DurationMs)) pending.Enqueue(p);
-                    if (pending.Count > 0)
-                    {
-                        packet = pending.Dequeue();
-                        // The three end packets go together (RFC 4733 §2.5.1.4 redundancy).
-                        while (pending.Count > 0 && pending.Count < DtmfSender.EndRepeats) Send(pending.Dequeue(), remote, buffer);
-                    }
-                    else if (NextFrame() is { } pcm)
-                        packet = _packetizer.Packetize(_codec.Encode(pcm));
-                    else if (_options.SendSilenceWhenIdle)
-                        packet = _packetizer.Packetize(_codec.Encode(new short[160]));
-                    else
-                    {
-                        _packetizer.Skip(160);
-                        _packetizer.StartTalkspurt();
-                    }
-                }
-                if (packet is not null) Send(packet, remote, buffer);
+                // A talkspurt after untransmitted silence goes out on this tick, not the idle grid's next slot.
+                _pacer.Restart();
+                _pacerOrigin = now;
+                due = _pacer.FramesDue(TimeSpan.Zero);
             }
-        }
-        catch (OperationCanceledException)
-        {
+            IPEndPoint? remote;
+            int? telephoneEvent;
+            lock (_receiveGate)
+            {
+                remote = _remote;
+                telephoneEvent = _negotiation?.TelephoneEventPayloadType;
+            }
+            if (remote is null) return;
+            for (int i = 0; i < due; i++) SendOneFrame(remote, telephoneEvent);
         }
     }
 
-    private void Send(RtpPacket packet, IPEndPoint remote, byte[] buffer)
+    private void SendOneFrame(IPEndPoint remote, int? telephoneEvent)
     {
-        int length = packet.WriteTo(buffer);
+        var packetizer = _packetizer!;
+        if (_pendingDtmf.Count == 0 && telephoneEvent is int te && _digits.TryDequeue(out var d))
+            foreach (var p in DtmfSender.CreatePackets(packetizer, (byte)te, d.Digit, d.DurationMs)) _pendingDtmf.Enqueue(p);
+        if (_pendingDtmf.Count > 0)
+        {
+            Send(_sendBuffer.AsSpan(0, _pendingDtmf.Dequeue().WriteTo(_sendBuffer)), remote);
+            // The three end packets go together (RFC 4733 §2.5.1.4 redundancy).
+            while (_pendingDtmf.Count > 0 && _pendingDtmf.Count < DtmfSender.EndRepeats)
+                Send(_sendBuffer.AsSpan(0, _pendingDtmf.Dequeue().WriteTo(_sendBuffer)), remote);
+            return;
+        }
+        if (_playback.TryDequeue(out var frame))
+        {
+            if (_idle && !_options.SendSilenceWhenIdle) packetizer.StartTalkspurt();
+            _idle = false;
+            Encode(ToWire(frame), _payload);
+            Send(_sendBuffer.AsSpan(0, packetizer.WriteFrame(_payload, _sendBuffer)), remote);
+        }
+        else if (_options.SendSilenceWhenIdle)
+        {
+            Send(_sendBuffer.AsSpan(0, packetizer.WriteFrame(_silence, _sendBuffer)), remote);
+        }
+        else
+        {
+            packetizer.Skip(FrameSamples);
+            _idle = true;
+        }
+    }
+
+    /// <summary>One frame at the PCM rate → 160 samples at 8 kHz (on the tick, which owns the resampler).</summary>
+    private ReadOnlySpan<short> ToWire(short[] frame)
+    {
+        if (_toWire is null) return frame;
+        var wire = _toWire.Process(frame);
+        int n = Math.Min(wire.Length, FrameSamples);
+        wire.AsSpan(0, n).CopyTo(_wireFrame);
+        _wireFrame.AsSpan(n).Clear();
+        return _wireFrame;
+    }
+
+    private void Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
+    {
+        if (_alaw) G711.ALawEncode(pcm, destination);
+        else G711.MuLawEncode(pcm, destination);
+    }
+
+    private void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
         try
         {
-            _socket.SendTo(buffer.AsSpan(0, length), SocketFlags.None, remote);
+            _socket.SendTo(datagram, SocketFlags.None, remote);
             Interlocked.Increment(ref _packetsSent);
         }
         catch (SocketException)
@@ -206,23 +272,6 @@ public sealed class RtpSession : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
-    }
-
-    private short[]? NextFrame()
-    {
-        var frame = new List<short>(160);
-        frame.AddRange(_partial);
-        _partial = [];
-        while (frame.Count < 160 && _outgoing.TryDequeue(out var chunk)) frame.AddRange(chunk);
-        if (frame.Count == 0) return null;
-        if (frame.Count > 160)
-        {
-            _partial = frame.Skip(160).ToArray();
-            frame.RemoveRange(160, frame.Count - 160);
-        }
-        Interlocked.Add(ref _audioSamplesSent, frame.Count);
-        while (frame.Count < 160) frame.Add(0);
-        return frame.ToArray();
     }
 
     private Task ReceiveLoopAsync() => UdpReceiveLoop.RunAsync(_socket, 2048, (datagram, source) =>
@@ -239,48 +288,46 @@ public sealed class RtpSession : IAsyncDisposable
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _bytesReceived, packet.Payload.Length);
         char? digit = null;
+        bool audio = false;
         lock (_receiveGate)
         {
             if (_options.LatchToSource && !source.Equals(_remote)) _remote = source;
             if (_dtmfReceiver is not null && packet.PayloadType == _dtmfReceiver.PayloadType)
                 digit = _dtmfReceiver.Process(packet);
-            else if (_negotiation is not null && packet.PayloadType == _negotiation.Codec.PayloadType)
-                _jitter.Add(packet, _clock.ElapsedMilliseconds);
+            else audio = _negotiation is not null && packet.PayloadType == _negotiation.Codec.PayloadType;
         }
+        if (audio) _received.Add(packet, _clock.ElapsedMilliseconds);
         if (digit is char c) DtmfReceived?.Invoke(c);
-        ReleaseReceived();
     }
 
-    private void ReleaseReceived()
+    /// <summary>On the tick, under the send lock (which owns the codec).</summary>
+    private void Deliver(RtpPacket packet)
     {
-        List<short[]> frames;
-        lock (_receiveGate)
-        {
-            if (_codec is null || _jitter.Count == 0) return;
-            var ready = _jitter.TakeReady(_clock.ElapsedMilliseconds);
-            frames = new List<short[]>(ready.Count);
-            foreach (var p in ready) frames.Add(_codec.Decode(p.Payload));
-        }
-        foreach (var pcm in frames)
-        {
-            Interlocked.Increment(ref _framesDecoded);
-            AudioReceived?.Invoke(pcm);
-        }
+        if (_codec is not { } codec || packet.PayloadType != codec.PayloadType) return;
+        var pcm = codec.Decode(packet.Payload);
+        if (_fromWire is not null) pcm = _fromWire.Process(pcm);
+        Interlocked.Increment(ref _framesDecoded);
+        AudioReceived?.Invoke(pcm);
     }
 
     public async ValueTask DisposeAsync()
     {
+        lock (_sendGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _tick?.Dispose();
+            _codec?.Dispose();
+        }
         _stop.Cancel();
         _socket.Dispose();
         try
         {
-            if (_sendLoop is not null) await _sendLoop.ConfigureAwait(false);
             if (_receiveLoop is not null) await _receiveLoop.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
-        lock (_receiveGate) _codec?.Dispose();
         _stop.Dispose();
     }
 }

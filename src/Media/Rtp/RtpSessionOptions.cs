@@ -19,4 +19,13 @@ public sealed record RtpSessionOptions
 
     /// <summary>Follow the source address of incoming RTP (symmetric RTP, RFC 4961) instead of the SDP's.</summary>
     public bool LatchToSource { get; init; } = true;
+
+    /// <summary>
+    /// Rate of the PCM the session takes and gives: 8000 (G.711's own) or 16000, the speech
+    /// pipeline's rate, which the session resamples to and from so no layer above does.
+    /// </summary>
+    public int PcmSampleRate { get; init; } = 8000;
+
+    /// <summary>The threads that pace every call's audio; one per core by default, each call on one of them.</summary>
+    public WebRtc.MediaTickScheduler Scheduler { get; init; } = WebRtc.MediaTickScheduler.Shared;
 }

@@ -14,7 +14,15 @@ public static class UdpReceiveLoop
         Func<ArraySegment<byte>, IPEndPoint, ValueTask> onDatagram, Action? onSocketError, CancellationToken stop)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(bufferSize);
-        var local = (IPEndPoint)socket.LocalEndPoint!;
+        IPEndPoint local;
+        try
+        {
+            local = (IPEndPoint)socket.LocalEndPoint!;
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed before the loop got its first turn: nothing to read
+        }
         EndPoint any = new IPEndPoint(local.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         while (!stop.IsCancellationRequested)
         {

@@ -46,6 +46,14 @@ public sealed class FramePacer
         return (int)due;
     }
 
+    /// <summary>
+    /// Starts the schedule over: the caller's clock origin moves to now, so the next
+    /// <see cref="FramesDue"/>(zero) gives one frame at once. Used when a talkspurt begins after
+    /// silence in which nothing was sent, so it goes out on the next tick instead of waiting for
+    /// the idle grid's next slot.
+    /// </summary>
+    public void Restart() => _framesScheduled = 0;
+
     /// <summary>Time from <paramref name="elapsed"/> until the next frame is due.</summary>
     public TimeSpan UntilNext(TimeSpan elapsed) =>
         TimeSpan.FromTicks(Math.Max(0, _framesScheduled * _periodTicks - elapsed.Ticks));

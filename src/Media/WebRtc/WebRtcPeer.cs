@@ -17,9 +17,10 @@ namespace Orchestrator.Media.WebRtc;
 /// One browser call's media endpoint: a UDP socket of its own, ICE-lite, DTLS-SRTP (server role),
 /// SRTP audio both ways with the negotiated codec, RFC 4733 digits, sender reports.
 ///
-/// Threads: one receive loop (demultiplexes and handles every datagram), a paced sender tick on
-/// the shared <see cref="MediaTickScheduler"/> (from <see cref="Connected"/> on), one watchdog, and
-/// the DTLS handshake on a thread of its own.
+/// Threads: one receive loop (demultiplexes and handles every datagram), a paced tick on one
+/// thread of the shared <see cref="MediaTickScheduler"/> (from <see cref="Connected"/> on) that
+/// sends and also releases received audio, so <see cref="AudioFrame"/> always comes from that one
+/// thread, in order; one watchdog, and the DTLS handshake on a thread of its own.
 /// Events are raised on those threads and must return quickly (an actor just tells itself).
 /// PCM in and out is mono 16-bit at <see cref="PcmSampleRate"/> (16 kHz, the speech pipeline's
 /// rate), resampled from/to the codec's rate here, so callers never see codec rates.
@@ -57,8 +58,10 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private volatile SrtpContext? _inbound;
     private SrtpContext? _outbound;
 
-    // Receive side, guarded by _receiveGate (the receive loop adds, the sender tick drains on time).
-    private JitterBuffer? _jitter;
+    // Receive side: the receive loop adds to _received; only the sender tick (one scheduler thread
+    // per call) releases, decodes and raises AudioFrame, so frames reach the caller in order.
+    // The statistics and the DTMF detector are guarded by _receiveGate; the decoder is the tick's.
+    private volatile ReceivedAudio? _received;
     private IAudioCodec? _decoder;
     private Resampler? _toPcm;
     private DtmfReceiver? _dtmfIn;
@@ -69,6 +72,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private Resampler? _fromPcm;
     private RtpPacketizer? _packetizer;
     private readonly Queue<RtpPacket> _dtmfOut = new();
+    private readonly byte[] _rtpBuffer = new byte[1500];
     private bool _idle = true;
     private FramePacer? _pacer;
     private TimeSpan _senderStarted, _nextReport;
@@ -100,7 +104,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
 
     /// <summary>The call's media is over: ICE or DTLS not done in time, DTLS refused, the browser
     /// closed DTLS, or consent lost. Raised at most once; never after <see cref="DisposeAsync"/>.</summary>
-    public event Action<string>? Failed;
+    public event Action<MediaEnded>? Failed;
 
     /// <summary>Caller audio, 16 kHz mono, after the jitter buffer.</summary>
     public event Action<WebRtcAudioFrame>? AudioFrame;
@@ -115,6 +119,9 @@ public sealed class WebRtcPeer : IAsyncDisposable
     public IPEndPoint? Remote => _remote;
     public string? FailureReason { get; private set; }
 
+    /// <summary>Why the media ended, typed; null while it has not.</summary>
+    public MediaEnded? EndReason { get; private set; }
+
     /// <summary>Samples (16 kHz) of queued audio sent so far; see <see cref="PlaybackQueue"/>.</summary>
     public long PlaybackSentSamples => _playback.Sent;
 
@@ -126,7 +133,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         get
         {
             long lost;
-            lock (_receiveGate) lost = _jitter?.Lost ?? 0;
+            lost = _received?.Lost ?? 0;
             return new(Read(ref _stunChecks), Read(ref _stunRejected), Read(ref _dtlsDatagrams), Read(ref _rtpReceived),
                 Read(ref _rtcpReceived), Read(ref _srtpFailures), Read(ref _malformed), Read(ref _filtered), Read(ref _notReady),
                 Read(ref _rtpSent), Read(ref _rtcpSent), Read(ref _sendErrors), Read(ref _framesDelivered), lost,
@@ -182,7 +189,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         {
             _decoder = decoder;
             _toPcm = new Resampler(decoder.SampleRate, PcmSampleRate);
-            _jitter = new JitterBuffer(_options.JitterBuffer);
+            _received = new ReceivedAudio(_options.JitterBuffer);
             _dtmfIn = answer.TelephoneEventPayloadType is int pt ? new DtmfReceiver((byte)pt) : null;
             _receiveStats = new RtpReceiveStatistics(answer.RemoteSsrc ?? 0, answer.Codec.ClockRate);
         }
@@ -226,10 +233,11 @@ public sealed class WebRtcPeer : IAsyncDisposable
         _dtlsTransport.Close();
         _socket.Dispose();
         try { await Task.WhenAll(_receiveLoop, _watchdog).ConfigureAwait(false); } catch { /* loops end on cancellation */ }
-        lock (_receiveGate) _decoder?.Dispose();
-        // A tick in flight holds _sendGate; once it is ours no tick uses the encoder or SRTP again.
+        // A tick in flight holds _sendGate; once it is ours no tick uses the codecs or SRTP again
+        // (the tick is also where received audio is decoded).
         lock (_sendGate)
         {
+            _decoder?.Dispose();
             _encoder?.Dispose();
             _outbound?.Dispose();
         }
@@ -310,7 +318,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         // After the handshake only an alert matters: in WebRTC it is close_notify (pc.close()) or
         // fatal. The record header's content type is in the clear even though the body is not.
         const byte Alert = 21;
-        if (datagram[0] == Alert) Fail("the browser closed the DTLS session (alert received)");
+        if (datagram[0] == Alert) Fail(MediaEndKind.RemoteClosed, "the browser closed the DTLS session (alert received)");
     }
 
     private void HandleRtp(Span<byte> datagram)
@@ -333,19 +341,17 @@ public sealed class WebRtcPeer : IAsyncDisposable
         }
         Interlocked.Increment(ref _rtpReceived);
         char? digit;
-        List<WebRtcAudioFrame> frames;
+        var received = _received;
+        if (received is null) return;
+        long now = _clock.ElapsedMilliseconds;
         lock (_receiveGate)
         {
-            if (_jitter is null) return;
-            long now = _clock.ElapsedMilliseconds;
             _receiveStats!.OnPacket(packet, now);
             digit = _dtmfIn?.PayloadType == packet.PayloadType ? _dtmfIn.Process(packet) : null;
-            // Events share the audio's sequence space, so they go through the jitter buffer too.
-            _jitter.Add(packet, now);
-            frames = DrainJitterLocked(now);
         }
+        // Events share the audio's sequence space, so they go through the jitter buffer too.
+        received.Add(packet, now);
         if (digit is char d) Raise(DtmfDigit, d);
-        foreach (var frame in frames) Raise(AudioFrame, frame);
     }
 
     private void HandleRtcp(Span<byte> datagram)
@@ -370,27 +376,31 @@ public sealed class WebRtcPeer : IAsyncDisposable
         }
     }
 
-    private List<WebRtcAudioFrame> DrainJitterLocked(long nowMs)
+    /// <summary>On the tick: decodes what the jitter buffer releases and raises it, in order.</summary>
+    private void DeliverReceived(long nowMs)
     {
-        var frames = new List<WebRtcAudioFrame>();
-        if (_jitter is null || _decoder is null) return frames;
-        foreach (var ready in _jitter.TakeReady(nowMs))
+        if (_received is not { } received || _decoder is null) return;
+        received.Release(nowMs, _deliverPacket ??= DeliverPacket);
+    }
+
+    private Action<RtpPacket>? _deliverPacket;
+
+    private void DeliverPacket(RtpPacket ready)
+    {
+        var decoder = _decoder!;
+        if (ready.PayloadType != decoder.PayloadType && ready.PayloadType != _answer!.Codec.PayloadType) return;
+        short[] pcm;
+        try
         {
-            if (ready.PayloadType != _decoder.PayloadType && ready.PayloadType != _answer!.Codec.PayloadType) continue;
-            short[] pcm;
-            try
-            {
-                pcm = _toPcm!.Process(_decoder.Decode(ready.Payload));
-            }
-            catch (Exception)
-            {
-                Interlocked.Increment(ref _malformed);
-                continue;
-            }
-            Interlocked.Increment(ref _framesDelivered);
-            frames.Add(new WebRtcAudioFrame(pcm, PcmSampleRate, ready.Timestamp));
+            pcm = _toPcm!.Process(decoder.Decode(ready.Payload));
         }
-        return frames;
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+        Interlocked.Increment(ref _framesDelivered);
+        Raise(AudioFrame, new WebRtcAudioFrame(pcm, PcmSampleRate, ready.Timestamp));
     }
 
     // ---- handshake and state ----
@@ -413,7 +423,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         catch (OperationCanceledException) { }
         catch (Exception ex)
         {
-            Fail(ex is DtlsHandshakeException ? ex.Message : $"DTLS handshake failed: {ex.Message}");
+            Fail(MediaEndKind.HandshakeFailed, ex is DtlsHandshakeException ? ex.Message : $"DTLS handshake failed: {ex.Message}");
         }
     }
 
@@ -428,7 +438,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         Raise(Connected, new WebRtcConnection(remote, _answer!.Codec, since));
     }
 
-    private void Fail(string reason)
+    private void Fail(MediaEndKind kind, string reason)
     {
         int current;
         do
@@ -438,7 +448,7 @@ public sealed class WebRtcPeer : IAsyncDisposable
         }
         while (Interlocked.CompareExchange(ref _state, (int)WebRtcPeerState.Failed, current) != current);
         FailureReason = reason;
-        Raise(Failed, reason);
+        Raise(Failed, EndReason = new MediaEnded(kind, reason));
     }
 
     private async Task WatchdogAsync()
@@ -452,10 +462,10 @@ public sealed class WebRtcPeer : IAsyncDisposable
                 switch (State)
                 {
                     case WebRtcPeerState.Answered when now - Volatile.Read(ref _answerAtMs) > _options.ConnectTimeout.TotalMilliseconds:
-                        Fail(ConnectTimeoutReason());
+                        Fail(MediaEndKind.ConnectTimeout, ConnectTimeoutReason());
                         break;
                     case WebRtcPeerState.Connected when now - Volatile.Read(ref _lastCheckMs) > _options.ConsentTimeout.TotalMilliseconds:
-                        Fail($"consent lost: no valid ICE check for {_options.ConsentTimeout.TotalSeconds:0.#} s");
+                        Fail(MediaEndKind.ConsentLost, $"consent lost: no valid ICE check for {_options.ConsentTimeout.TotalSeconds:0.#} s");
                         break;
                     case WebRtcPeerState.Failed or WebRtcPeerState.Closed:
                         return;
@@ -499,12 +509,17 @@ public sealed class WebRtcPeer : IAsyncDisposable
         if (State != WebRtcPeerState.Connected) return;
         var now = _clock.Elapsed;
         int due = _pacer!.FramesDue(now - _senderStarted);
+        if (due == 0 && _idle && _dtmfOut.Count == 0 && (_playback.Pending > 0 || !_pendingDigits.IsEmpty))
+        {
+            // A talkspurt after silence goes out on this tick, not on the idle grid's next slot.
+            _pacer.Restart();
+            _senderStarted = now;
+            due = _pacer.FramesDue(TimeSpan.Zero);
+        }
         Interlocked.Exchange(ref _pacerSkipped, _pacer.FramesSkipped);
         Interlocked.Increment(ref _senderTicks);
         for (int i = 0; i < due; i++) SendOneFrame();
-        List<WebRtcAudioFrame> frames;
-        lock (_receiveGate) frames = DrainJitterLocked(_clock.ElapsedMilliseconds);
-        foreach (var frame in frames) Raise(AudioFrame, frame);
+        DeliverReceived(_clock.ElapsedMilliseconds);
         if (now >= _nextReport)
         {
             SendSenderReport();
@@ -542,7 +557,9 @@ public sealed class WebRtcPeer : IAsyncDisposable
     private void SendRtp(RtpPacket packet)
     {
         if (_remote is not { } remote || _outbound is null) return;
-        var buffer = new byte[packet.Length + SrtpContext.RtpOverhead];
+        // Only the tick sends RTP (under _sendGate), so one buffer per peer serves every packet.
+        int needed = packet.Length + SrtpContext.RtpOverhead;
+        var buffer = needed <= _rtpBuffer.Length ? _rtpBuffer : new byte[needed];
         int length = packet.WriteTo(buffer);
         if (_outbound.ProtectRtp(buffer, length, out int protectedLength) != SrtpResult.Ok) return;
         if (SendTo(buffer.AsSpan(0, protectedLength), remote)) Interlocked.Increment(ref _rtpSent);

@@ -179,6 +179,7 @@ public sealed class WebCallSessionTests(ITestOutputHelper output) : TestKit(outp
             var failed = (VoiceEvents.MediaFailed)FishForMessage(m => m is VoiceEvents.MediaFailed, TimeSpan.FromSeconds(4));
             Output!.WriteLine(failed.Reason);
             Assert.Contains("consent", failed.Reason);
+            Assert.Equal(Orchestrator.Media.MediaEndKind.ConsentLost, failed.Kind);
             Assert.False(failed.BeforeConnect);
             Assert.False(failed.RemoteHungUp);
             session.Tell(new VoiceCommands.Speak(8, "Hello?", true));

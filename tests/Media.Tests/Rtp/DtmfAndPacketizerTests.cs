@@ -29,6 +29,32 @@ public class RtpPacketizerTests
         var packetizer = RtpPacketizer.For20MsFrames(111, 48000);
         Assert.Equal(960, packetizer.SamplesPerFrame);
     }
+
+    [Fact]
+    public void WriteFrame_writes_the_same_bytes_as_Packetize_and_advances_the_stream_alike()
+    {
+        var allocating = new RtpPacketizer(8, 8000, 160, ssrc: 0xCAFEBABE, initialSequence: 65534, initialTimestamp: 4294967200);
+        var writing = new RtpPacketizer(8, 8000, 160, ssrc: 0xCAFEBABE, initialSequence: 65534, initialTimestamp: 4294967200);
+        var buffer = new byte[400];
+        for (int i = 0; i < 4; i++)
+        {
+            if (i == 2)
+            {
+                allocating.Skip(160);
+                allocating.StartTalkspurt();
+                writing.Skip(160);
+                writing.StartTalkspurt();
+            }
+            var payload = Enumerable.Range(0, 160).Select(b => (byte)(b + i)).ToArray();
+            var expected = allocating.Packetize(payload).ToArray();
+            int length = writing.WriteFrame(payload, buffer);
+            Assert.Equal(expected, buffer[..length]);
+        }
+        Assert.Equal(allocating.NextSequence, writing.NextSequence);
+        Assert.Equal(allocating.Timestamp, writing.Timestamp);
+        Assert.Equal(allocating.OctetsSent, writing.OctetsSent);
+        Assert.Throws<ArgumentException>(() => writing.WriteFrame(new byte[160], new byte[100]));
+    }
 }
 
 public class DtmfTests

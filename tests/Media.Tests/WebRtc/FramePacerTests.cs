@@ -53,4 +53,19 @@ public class FramePacerTests
 
     [Fact]
     public void Time_before_the_start_has_nothing_due() => Assert.Equal(0, new FramePacer(Ms(20)).FramesDue(Ms(-5)));
+
+    [Fact]
+    public void Restart_makes_a_talkspurt_go_out_at_once_instead_of_on_the_idle_grid()
+    {
+        var pacer = new FramePacer(Ms(20));
+        Assert.Equal(1, pacer.FramesDue(Ms(0)));
+        Assert.Equal(1, pacer.FramesDue(Ms(20)));
+        // 7 ms after a grid slot nothing is due until the next slot, 13 ms away...
+        Assert.Equal(0, pacer.FramesDue(Ms(27)));
+        // ...unless the schedule starts over from now (the caller moves its origin to 27 ms).
+        pacer.Restart();
+        Assert.Equal(1, pacer.FramesDue(Ms(0)));
+        Assert.Equal(0, pacer.FramesDue(Ms(19)));
+        Assert.Equal(1, pacer.FramesDue(Ms(20)));
+    }
 }

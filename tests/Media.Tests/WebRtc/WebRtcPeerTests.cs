@@ -60,12 +60,15 @@ public class WebRtcPeerTests
     public async Task Without_a_browser_the_call_fails_at_the_connect_timeout()
     {
         await using var peer = new WebRtcPeer(Loopback(o => o with { ConnectTimeout = TimeSpan.FromSeconds(1) }));
-        var failed = new TaskCompletionSource<string>();
+        var failed = new TaskCompletionSource<MediaEnded>();
         peer.Failed += r => failed.TrySetResult(r);
         peer.CreateOffer();
         Assert.True(peer.ApplyAnswer(ChromiumSdp.Answer).Accepted);
-        var reason = await failed.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Contains("within 1 s", reason);
+        var ended = await failed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(MediaEndKind.ConnectTimeout, ended.Kind);
+        Assert.False(ended.ByRemote);
+        Assert.Contains("within 1 s", ended.Detail);
+        Assert.Same(ended, peer.EndReason);
         Assert.Equal(WebRtcPeerState.Failed, peer.State);
     }
 

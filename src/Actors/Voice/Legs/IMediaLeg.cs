@@ -1,3 +1,5 @@
+using Orchestrator.Media;
+
 namespace Orchestrator.Actors.Voice.Legs;
 
 /// <summary>
@@ -35,7 +37,13 @@ public sealed record MediaLegConnected(string Description);
 /// <summary>
 /// Why a leg ended. <paramref name="RemoteHungUp"/>: the far end ended it on purpose.
 /// <paramref name="FinishReason"/>: the result's finish reason when the leg knows it (SIP busy…).
+/// <paramref name="Kind"/>: the typed cause, decided where it happened (every leg sets it; optional
+/// only so that older constructions still compile).
 /// </summary>
-public sealed record MediaLegFailure(string Reason, bool RemoteHungUp, string? FinishReason = null);
+public sealed record MediaLegFailure(string Reason, bool RemoteHungUp, string? FinishReason = null, MediaEndKind? Kind = null)
+{
+    public static MediaLegFailure From(MediaEnded ended, string? finishReason = null) =>
+        new(ended.Detail, ended.ByRemote, finishReason, ended.Kind);
+}
 
 public sealed record MediaLegCleared(long SentSamples, TimeSpan Dropped);

@@ -1,5 +1,5 @@
 using Orchestrator.Actors.Voice;
-using Orchestrator.Media.Codecs;
+using Orchestrator.Media;
 using Orchestrator.Media.Rtp;
 using Orchestrator.Media.Sip.Calls;
 using Orchestrator.Messages.Results;
@@ -7,8 +7,8 @@ using Orchestrator.Messages.Results;
 namespace Orchestrator.Actors.Voice.Legs;
 
 /// <summary>
-/// A dialled SIP call and its <see cref="RtpSession"/> as a media leg: G.711's 8 kHz is resampled
-/// to and from the pipeline's 16 kHz here. <see cref="Dial"/> places the call; the answer raises
+/// A dialled SIP call and its <see cref="RtpSession"/> as a media leg; the session speaks the
+/// pipeline's 16 kHz (it resamples to and from G.711's 8 kHz itself). <see cref="Dial"/> places the call; the answer raises
 /// Connected, a failed dial raises Failed with the SIP outcome as the finish reason, the callee's
 /// BYE raises Failed with <c>callee_hangup</c>. Disposing hangs up (CANCEL or BYE) first.
 /// </summary>
@@ -18,28 +18,17 @@ public sealed class SipMediaLeg : IMediaLeg
 
     private readonly Func<CancellationToken, Task<SipDialPlan>> _prepare;
     private readonly RtpSession _media;
-    private readonly Resampler _up = new(8_000, 16_000);
-    private readonly Resampler _down = new(16_000, 8_000);
-    private readonly object _upGate = new();
-    private readonly object _downGate = new();
     private readonly CancellationTokenSource _stop = new();
     private SipCall? _call;
     private Action? _release;
-    private long _queued8k;
     private int _connected, _ended, _disposed;
 
     /// <param name="prepare">Finds where and how to dial (trunk, credentials, limits) when <see cref="Dial"/> runs.</param>
     public SipMediaLeg(Func<CancellationToken, Task<SipDialPlan>> prepare, RtpSessionOptions? rtp = null)
     {
         _prepare = prepare;
-        _media = RtpSession.Open(rtp);
-        _media.AudioReceived += pcm =>
-        {
-            short[] up;
-            // Received audio is released from both the send and the receive loop.
-            lock (_upGate) up = _up.Process(pcm);
-            if (up.Length > 0) AudioFrame?.Invoke(up);
-        };
+        _media = RtpSession.Open((rtp ?? new RtpSessionOptions()) with { PcmSampleRate = PcmRate });
+        _media.AudioReceived += pcm => AudioFrame?.Invoke(pcm); // from the session's one tick thread, in order
         _media.DtmfReceived += d => DtmfDigit?.Invoke(d);
     }
 
@@ -47,6 +36,8 @@ public sealed class SipMediaLeg : IMediaLeg
     public event Action<MediaLegFailure>? Failed;
     public event Action<short[]>? AudioFrame;
     public event Action<char>? DtmfDigit;
+
+    private const int PcmRate = 16_000;
 
     public SipCall? Call => _call;
     public RtpSession Media => _media;
@@ -63,23 +54,23 @@ public sealed class SipMediaLeg : IMediaLeg
             Volatile.Write(ref _release, plan.Release);
             if (Volatile.Read(ref _disposed) == 1) return;
             var call = plan.Agent.CreateCall(plan.Options with { Media = _media });
-            call.Hungup += end => Fail(new MediaLegFailure("the callee hung up", true, FinishReasons.CalleeHangup));
+            call.Hungup += end => Fail(new MediaLegFailure("the callee hung up", true, FinishReasons.CalleeHangup, MediaEndKind.RemoteHangup));
             call.Ended += end =>
             {
                 if (end.By == SipCallEndedBy.Error && Volatile.Read(ref _connected) == 1)
-                    Fail(new MediaLegFailure("the call's dialog failed: " + end.Detail, false, FinishReasons.ConnectionLost));
+                    Fail(new MediaLegFailure("the call's dialog failed: " + end.Detail, false, FinishReasons.ConnectionLost, MediaEndKind.DialogFailed));
             };
             Volatile.Write(ref _call, call);
             result = await call.DialAsync(_stop.Token).ConfigureAwait(false);
         }
         catch (SipLegRefusedException e)
         {
-            Fail(new MediaLegFailure(e.Message, false, FinishReasons.Error));
+            Fail(new MediaLegFailure(e.Message, false, FinishReasons.Error, MediaEndKind.SetupFailed));
             return;
         }
         catch (Exception e)
         {
-            Fail(new MediaLegFailure("dialling failed: " + e.Message, false, FinishReasons.Error));
+            Fail(new MediaLegFailure("dialling failed: " + e.Message, false, FinishReasons.Error, MediaEndKind.SetupFailed));
             return;
         }
         if (result.IsAnswered)
@@ -89,7 +80,7 @@ public sealed class SipMediaLeg : IMediaLeg
             return;
         }
         string detail = result.StatusCode is int code ? $"{result.Reason} ({code} {result.Detail})" : $"{result.Reason} ({result.Detail})";
-        Fail(new MediaLegFailure(detail, false, FinishReasonOf(result.Outcome)));
+        Fail(new MediaLegFailure(detail, false, FinishReasonOf(result.Outcome), MediaEndKind.NotAnswered));
     }
 
     /// <summary>The dial-out contract's mapping of a failed dial to the result's finish reason.</summary>
@@ -107,29 +98,14 @@ public sealed class SipMediaLeg : IMediaLeg
         Failed?.Invoke(failure);
     }
 
-    public long SendAudio(short[] pcm16k)
-    {
-        lock (_downGate)
-        {
-            var pcm8k = _down.Process(pcm16k);
-            _media.SendAudio(pcm8k);
-            _queued8k += pcm8k.Length;
-            return _queued8k * 2;
-        }
-    }
+    public long SendAudio(short[] pcm16k) => _media.SendAudio(pcm16k);
 
-    public long PlaybackSentSamples => _media.AudioSamplesSent * 2;
+    public long PlaybackSentSamples => _media.AudioSamplesSent;
 
     public MediaLegCleared ClearPlayback()
     {
-        lock (_downGate)
-        {
-            int pending = _media.PendingSamples;
-            _media.ClearAudio();
-            long sent = _media.AudioSamplesSent;
-            _queued8k = sent;
-            return new MediaLegCleared(sent * 2, TimeSpan.FromMilliseconds(pending / 8.0));
-        }
+        long dropped = _media.ClearAudio();
+        return new MediaLegCleared(_media.AudioSamplesSent, TimeSpan.FromMilliseconds(dropped * 1000.0 / PcmRate));
     }
 
     public void SendDtmf(char digit) => _media.SendDtmf(digit);

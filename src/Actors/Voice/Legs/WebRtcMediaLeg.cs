@@ -11,7 +11,7 @@ public sealed class WebRtcMediaLeg : IMediaLeg
         Peer.Connected += c => Connected?.Invoke(new MediaLegConnected(
             $"{c.Codec.Name} from {c.Remote} ({c.SinceAnswer.TotalMilliseconds:F0} ms after the answer)"));
         // The peer says "closed the DTLS session (alert received)" when the browser hung up.
-        Peer.Failed += r => Failed?.Invoke(new MediaLegFailure(r, r.Contains("alert", StringComparison.OrdinalIgnoreCase)));
+        Peer.Failed += ended => Failed?.Invoke(MediaLegFailure.From(ended));
         Peer.AudioFrame += f => AudioFrame?.Invoke(f.Samples);
         Peer.DtmfDigit += d => DtmfDigit?.Invoke(d);
     }

@@ -4,6 +4,7 @@ using Orchestrator.Media.Sdp;
 using Orchestrator.Media.Sip.Auth;
 using Orchestrator.Media.Sip.Messages;
 using Orchestrator.Media.Sip.Transactions;
+using Orchestrator.Media.Timing;
 
 namespace Orchestrator.Media.Sip.Calls;
 
@@ -37,6 +38,9 @@ public sealed class SipCall
     private int _authAttempts;
     private SessionDescription _localSdp = null!;
     private ulong _sdpVersion = 1;
+    private WheelTimer? _ringTimer, _cancelTimer;
+    private SipUri? _dialogHopUri;
+    private Task<IPEndPoint>? _dialogHop;
 
     internal SipCall(SipUserAgent agent, SipDialOptions options)
     {
@@ -53,6 +57,7 @@ public sealed class SipCall
     }
 
     public SipDialOptions Options { get; }
+    internal SipUserAgent Agent => _agent;
     public string CallId { get; }
     public string LocalTag { get; }
     public string? RemoteTag => _remote.Tag;
@@ -91,7 +96,9 @@ public sealed class SipCall
             Finish(new SipDialResult(SipCallOutcome.Failed, null, "cannot resolve target: " + ex.Message), SipCallEndedBy.NotConnected);
             return await _dialed.Task.ConfigureAwait(false);
         }
-        _ = RingTimerAsync();
+        lock (_gate)
+            if (State is SipCallState.Calling or SipCallState.Ringing && Options.RingTimeout != Timeout.InfiniteTimeSpan)
+                _ringTimer = _agent.Wheel.Schedule(Options.RingTimeout, static c => ((SipCall)c!).OnRingTimeout(), this);
         using var registration = cancellationToken.Register(() => _ = HangupAsync());
         await SendInviteAsync().ConfigureAwait(false);
         return await _dialed.Task.ConfigureAwait(false);
@@ -203,9 +210,10 @@ public sealed class SipCall
         if (_acks.TryGetValue(number, out var ack))
         {
             // A retransmitted 2xx: our ACK was lost, send the same one again.
-            _ = _agent.SendAsync(ack, AckDestination());
+            SendToDialogHopLocked(ack);
             return;
         }
+        _ringTimer?.Cancel();
         if (!_dialogConfirmed)
         {
             _dialogConfirmed = true;
@@ -218,7 +226,7 @@ public sealed class SipCall
         var ackRequest = CreateInDialogRequest("ACK", number);
         ack = ackRequest.ToBytes();
         _acks[number] = ack;
-        _ = _agent.SendAsync(ack, AckDestination());
+        SendToDialogHopLocked(ack);
 
         if (State is SipCallState.Answered or SipCallState.Ending or SipCallState.Ended) return;
         if (_cancelOutcome is { } cancelled)
@@ -284,9 +292,8 @@ public sealed class SipCall
         Run(after);
     }
 
-    private async Task RingTimerAsync()
+    private void OnRingTimeout()
     {
-        await Task.Delay(Options.RingTimeout).ConfigureAwait(false);
         lock (_gate)
         {
             if (State is not (SipCallState.Calling or SipCallState.Ringing) || _cancelOutcome is not null) return;
@@ -311,7 +318,8 @@ public sealed class SipCall
         var transaction = new SipNonInviteClientTransaction(_agent, cancel, _firstHop!);
         _ = _agent.StartTransactionAsync(transaction);
         // If the far end never sends the 487, stop waiting after a transaction timeout.
-        _ = Task.Delay(_agent.Timers.TransactionTimeout).ContinueWith(_ => OnInviteFailed("no final response after CANCEL"), TaskScheduler.Default);
+        _cancelTimer = _agent.Wheel.Schedule(_agent.Timers.TransactionTimeout,
+            static c => ((SipCall)c!).OnInviteFailed("no final response after CANCEL"), this);
     }
 
     // ---- dialog ----
@@ -340,16 +348,28 @@ public sealed class SipCall
         return (_routeSet[0].Uri.Clone(), routes);
     }
 
-    private IPEndPoint AckDestination() => DialogDestination();
-
-    private IPEndPoint DialogDestination()
+    /// <summary>
+    /// Where in-dialog requests go: the first route, else the remote target. Those are normally IP
+    /// literals from Contact/Record-Route; a host name is resolved asynchronously (never under the
+    /// call's lock, which the receive loop takes) and the result kept until the hop changes. A name
+    /// that does not resolve falls back to the INVITE's first hop.
+    /// </summary>
+    private Task<IPEndPoint> DialogHopLocked()
     {
         var hop = _routeSet.Count > 0 ? _routeSet[0].Uri : _remoteTarget;
-        // Dialog targets are normally IP literals from Contact/Record-Route; resolve names synchronously as a fallback.
-        if (IPAddress.TryParse(hop.HostAddress, out var address)) return new IPEndPoint(address, hop.PortOrDefault);
+        if (_dialogHop is not null && ReferenceEquals(hop, _dialogHopUri)) return _dialogHop;
+        _dialogHopUri = hop;
+        _dialogHop = IPAddress.TryParse(hop.HostAddress, out var address)
+            ? Task.FromResult(new IPEndPoint(address, hop.PortOrDefault))
+            : ResolveOrFirstHopAsync(hop);
+        return _dialogHop;
+    }
+
+    private async Task<IPEndPoint> ResolveOrFirstHopAsync(SipUri hop)
+    {
         try
         {
-            return SipUserAgent.ResolveAsync(hop).GetAwaiter().GetResult();
+            return await SipUserAgent.ResolveAsync(hop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
@@ -357,10 +377,30 @@ public sealed class SipCall
         }
     }
 
+    private void SendToDialogHopLocked(byte[] message)
+    {
+        var hop = DialogHopLocked();
+        if (hop.IsCompletedSuccessfully) _ = _agent.SendAsync(message, hop.Result);
+        else _ = SendWhenResolvedAsync(hop, message);
+    }
+
+    private async Task SendWhenResolvedAsync(Task<IPEndPoint> hop, byte[] message) =>
+        await _agent.SendAsync(message, await hop.ConfigureAwait(false)).ConfigureAwait(false);
+
     private void SendByeLocked(SipCallEndedBy by, string detail)
     {
         var bye = CreateInDialogRequest("BYE");
-        var transaction = new SipNonInviteClientTransaction(_agent, bye, DialogDestination());
+        var hop = DialogHopLocked();
+        if (hop.IsCompletedSuccessfully) StartBye(bye, hop.Result, by, detail);
+        else _ = StartByeWhenResolvedAsync(bye, hop, by, detail);
+    }
+
+    private async Task StartByeWhenResolvedAsync(SipRequest bye, Task<IPEndPoint> hop, SipCallEndedBy by, string detail) =>
+        StartBye(bye, await hop.ConfigureAwait(false), by, detail);
+
+    private void StartBye(SipRequest bye, IPEndPoint destination, SipCallEndedBy by, string detail)
+    {
+        var transaction = new SipNonInviteClientTransaction(_agent, bye, destination);
         transaction.ResponseReceived = response =>
         {
             if (response.IsProvisional) return;
@@ -397,7 +437,7 @@ public sealed class SipCall
             }
         }
         await _agent.RespondAsync(request, response, source).ConfigureAwait(false);
-        if (retransmitUntilAck) _ = RetransmitUntilAckAsync(request.CSeq.Number, response.ToBytes(), source);
+        if (retransmitUntilAck) RetransmitUntilAck(request.CSeq.Number, response.ToBytes(), source);
         Run(after);
     }
 
@@ -465,19 +505,28 @@ public sealed class SipCall
         }
     }
 
-    /// <summary>The UAS core retransmits a 2xx to INVITE until the ACK (RFC 3261 §13.3.1.4).</summary>
-    private async Task RetransmitUntilAckAsync(uint cseq, byte[] response, IPEndPoint target)
+    /// <summary>The UAS core retransmits a 2xx to INVITE until the ACK (RFC 3261 §13.3.1.4), on the agent's wheel.</summary>
+    private void RetransmitUntilAck(uint cseq, byte[] response, IPEndPoint target)
     {
         var timers = _agent.Timers;
-        var interval = timers.T1;
-        var deadline = DateTime.UtcNow + timers.TransactionTimeout;
-        while (DateTime.UtcNow < deadline)
+        var retransmission = new AckWait(this, cseq, response, target, timers.T1, _agent.Wheel.Now + timers.TransactionTimeout);
+        _agent.Wheel.Schedule(retransmission.Interval, static w => ((AckWait)w!).OnTimer(), retransmission);
+    }
+
+    private sealed class AckWait(SipCall call, uint cseq, byte[] response, IPEndPoint target, TimeSpan interval, TimeSpan deadline)
+    {
+        public TimeSpan Interval { get; private set; } = interval;
+
+        public void OnTimer()
         {
-            await Task.Delay(interval).ConfigureAwait(false);
-            lock (_gate)
-                if (!_answeredReinvites.Contains(cseq) || State == SipCallState.Ended) return;
-            await _agent.SendAsync(response, target).ConfigureAwait(false);
-            interval = interval * 2 < timers.T2 ? interval * 2 : timers.T2;
+            var agent = call._agent;
+            if (agent.Wheel.Now >= deadline) return;
+            lock (call._gate)
+                if (!call._answeredReinvites.Contains(cseq) || call.State == SipCallState.Ended) return;
+            _ = agent.SendAsync(response, target);
+            var t2 = agent.Timers.T2;
+            Interval = Interval * 2 < t2 ? Interval * 2 : t2;
+            agent.Wheel.Schedule(Interval, static w => ((AckWait)w!).OnTimer(), this);
         }
     }
 
@@ -521,6 +570,8 @@ public sealed class SipCall
     {
         if (State == SipCallState.Ended) return;
         State = SipCallState.Ended;
+        _ringTimer?.Cancel();
+        _cancelTimer?.Cancel();
         _dialed.TrySetResult(new SipDialResult(SipCallOutcome.Failed, null, end.Detail));
         _agent.Forget(this);
         after.Add(() =>

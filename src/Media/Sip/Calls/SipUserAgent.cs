@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using Orchestrator.Media.Sdp;
 using Orchestrator.Media.Sip.Auth;
 using Orchestrator.Media.Sip.Messages;
 using Orchestrator.Media.Sip.Transactions;
 using Orchestrator.Media.Sip.Transport;
+using Orchestrator.Media.Timing;
 
 namespace Orchestrator.Media.Sip.Calls;
 
@@ -29,6 +29,8 @@ public sealed class SipUserAgent : IAsyncDisposable, ISipTransactionHost
     {
         Options = options;
         _channel = channel;
+        Wheel = TimerWheel.StartNew(TimerResolution, "sip-timers");
+        Wheel.CallbackFailed += ex => MalformedMessage?.Invoke("timer failed: " + ex.Message, channel.LocalEndPoint);
         _channel.MessageReceived = OnMessageAsync;
         _channel.Malformed = (reason, remote) =>
         {
@@ -39,8 +41,14 @@ public sealed class SipUserAgent : IAsyncDisposable, ISipTransactionHost
             ?? (IPAddress.TryParse(channel.AdvertisedHost, out var advertised) ? advertised : options.BindAddress);
     }
 
+    /// <summary>Tick of the timer wheel: fine enough for T1 = 500 ms (and the shrunk T1 of tests), coarse enough to cost nothing.</summary>
+    public static readonly TimeSpan TimerResolution = TimeSpan.FromMilliseconds(5);
+
     public SipUserAgentOptions Options { get; }
     public SipTimerOptions Timers => Options.Timers;
+
+    /// <summary>Every timer of every transaction and call of this agent (retransmits, timeouts, lingers, ring timeouts).</summary>
+    public TimerWheel Wheel { get; }
     public bool IsReliable => _channel.IsReliable;
     public IPEndPoint LocalEndPoint => _channel.LocalEndPoint;
     public IPAddress MediaAddress { get; }
@@ -115,9 +123,9 @@ public sealed class SipUserAgent : IAsyncDisposable, ISipTransactionHost
         return $"<{uri}>";
     }
 
-    internal static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    internal static string NewTag() => SipIdentifiers.NewTag();
 
-    internal string NewCallId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "@" + _channel.AdvertisedHost;
+    internal string NewCallId() => SipIdentifiers.NewCallId(_channel.AdvertisedHost);
 
     internal static async Task<IPEndPoint> ResolveAsync(SipUri uri)
     {
@@ -141,8 +149,13 @@ public sealed class SipUserAgent : IAsyncDisposable, ISipTransactionHost
     public void Remove(SipClientTransaction transaction) =>
         _clients.TryRemove(new KeyValuePair<string, SipClientTransaction>(transaction.Key, transaction));
 
+    /// <summary>Drops an ended call after T4, so late retransmissions still find it.</summary>
     internal void Forget(SipCall call) =>
-        _ = Task.Delay(Timers.T4).ContinueWith(_ => _calls.TryRemove(new KeyValuePair<string, SipCall>(call.CallId, call)), TaskScheduler.Default);
+        Wheel.Schedule(Timers.T4, static c =>
+        {
+            var ended = (SipCall)c!;
+            ended.Agent._calls.TryRemove(new KeyValuePair<string, SipCall>(ended.CallId, ended));
+        }, call);
 
     /// <summary>Builds a response mirroring the request (RFC 3261 §8.2.6), filling Via received/rport.</summary>
     internal static SipResponse CreateResponse(SipRequest request, int statusCode, string reason, IPEndPoint? source, string? toTag = null)
@@ -239,7 +252,13 @@ public sealed class SipUserAgent : IAsyncDisposable, ISipTransactionHost
                     await _channel.SendAsync(previous, ResponseTarget(request, source)).ConfigureAwait(false);
                 return;
             }
-            _ = Task.Delay(Timers.TransactionTimeout).ContinueWith(_ => _served.TryRemove(key, out SipUserAgent.ServerEntry? _), TaskScheduler.Default);
+            entry.Key = key;
+            entry.Agent = this;
+            Wheel.Schedule(Timers.TransactionTimeout, static e =>
+            {
+                var served = (ServerEntry)e!;
+                served.Agent!._served.TryRemove(new KeyValuePair<string, ServerEntry>(served.Key!, served));
+            }, entry);
         }
 
         string? toTag = request.To.Tag;
@@ -287,10 +306,13 @@ public sealed class SipUserAgent : IAsyncDisposable, ISipTransactionHost
             }
         }
         await _channel.DisposeAsync().ConfigureAwait(false);
+        Wheel.Dispose();
     }
 
     private sealed class ServerEntry
     {
         public volatile byte[]? Response;
+        public string? Key;
+        public SipUserAgent? Agent;
     }
 }

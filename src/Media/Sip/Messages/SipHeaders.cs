@@ -36,6 +36,9 @@ public sealed class SipHeaders
     private readonly List<KeyValuePair<string, string>> _items = [];
 
     public int Count => _items.Count;
+
+    /// <summary>Changes on every edit, so parsed views of a header (see <see cref="SipMessage"/>) know when they are stale.</summary>
+    internal int Version { get; private set; }
     public IReadOnlyList<KeyValuePair<string, string>> Items => _items;
 
     public static string Normalize(string name) =>
@@ -43,7 +46,11 @@ public sealed class SipHeaders
 
     public static bool IsList(string name) => ListHeaders.Contains(Normalize(name));
 
-    public void Add(string name, string value) => _items.Add(new(Normalize(name), value));
+    public void Add(string name, string value)
+    {
+        _items.Add(new(Normalize(name), value));
+        Version++;
+    }
 
     /// <summary>Replaces every occurrence of the header by a single one (or removes it when null).</summary>
     public void Set(string name, string? value)
@@ -51,16 +58,22 @@ public sealed class SipHeaders
         name = Normalize(name);
         int first = _items.FindIndex(h => Is(h, name));
         Remove(name);
+        Version++;
         if (value is null) return;
         if (first < 0 || first > _items.Count) _items.Add(new(name, value));
         else _items.Insert(first, new(name, value));
     }
 
-    public void Insert(int index, string name, string value) => _items.Insert(index, new(Normalize(name), value));
+    public void Insert(int index, string name, string value)
+    {
+        _items.Insert(index, new(Normalize(name), value));
+        Version++;
+    }
 
     public int Remove(string name)
     {
         name = Normalize(name);
+        Version++;
         return _items.RemoveAll(h => Is(h, name));
     }
 
@@ -98,6 +111,7 @@ public sealed class SipHeaders
     {
         var copy = new SipHeaders();
         copy._items.AddRange(_items);
+        copy.Version = Version + 1;
         return copy;
     }
 

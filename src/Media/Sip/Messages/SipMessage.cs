@@ -5,28 +5,36 @@ namespace Orchestrator.Media.Sip.Messages;
 
 /// <summary>
 /// A SIP request or response: start line, headers, body. Typed accessors parse the common headers
-/// on demand and throw <see cref="SipParseException"/> when they are malformed; the parser has
-/// already checked the ones every message must carry (Via, From, To, Call-ID, CSeq).
+/// on first use and keep the result until the headers change, so the user agent, the transaction
+/// and the call all share one parse of Via, CSeq, From, To and Contact; they throw
+/// <see cref="SipParseException"/> when a header is malformed (the parser has already checked the
+/// ones every message must carry: Via, From, To, Call-ID, CSeq). The parsed values are shared:
+/// clone before changing them.
 /// </summary>
 public abstract class SipMessage
 {
+    private Cached<SipCSeq> _cseq;
+    private Cached<SipNameAddress> _from, _to, _contact;
+    private Cached<SipVia> _topVia;
+    private Cached<string> _callId;
+
     public SipHeaders Headers { get; init; } = new();
     public byte[] Body { get; set; } = [];
 
-    public string? CallId => Headers.Get("Call-ID");
+    public string? CallId => Get(ref _callId, static m => m.Headers.Get("Call-ID"));
 
-    public SipCSeq CSeq => SipCSeq.TryParse(Headers.Get("CSeq"), out var c, out var e) ? c : throw new SipParseException(e);
+    public SipCSeq CSeq => Get(ref _cseq, static m => SipCSeq.TryParse(m.Headers.Get("CSeq"), out var c, out var e) ? c : throw new SipParseException(e));
 
-    public SipNameAddress From => SipNameAddress.Parse(Headers.Get("From") ?? throw new SipParseException("no From"));
+    public SipNameAddress From => Get(ref _from, static m => SipNameAddress.Parse(m.Headers.Get("From") ?? throw new SipParseException("no From")))!;
 
-    public SipNameAddress To => SipNameAddress.Parse(Headers.Get("To") ?? throw new SipParseException("no To"));
+    public SipNameAddress To => Get(ref _to, static m => SipNameAddress.Parse(m.Headers.Get("To") ?? throw new SipParseException("no To")))!;
 
     public List<SipVia> Vias => Headers.GetValues("Via").Select(SipVia.Parse).ToList();
 
-    public SipVia TopVia => SipVia.Parse(Headers.GetValues("Via").FirstOrDefault() ?? throw new SipParseException("no Via"));
+    public SipVia TopVia => Get(ref _topVia, static m => SipVia.Parse(m.FirstValue("Via") ?? throw new SipParseException("no Via")))!;
 
     public SipNameAddress? Contact =>
-        Headers.GetValues("Contact").FirstOrDefault() is { } c && c != "*" ? SipNameAddress.Parse(c) : null;
+        Get(ref _contact, static m => m.FirstValue("Contact") is { } c && c != "*" ? SipNameAddress.Parse(c) : null);
 
     public List<SipNameAddress> RecordRoutes => Headers.GetValues("Record-Route").Select(SipNameAddress.Parse).ToList();
 
@@ -34,7 +42,34 @@ public abstract class SipMessage
 
     public string BodyText => Encoding.UTF8.GetString(Body);
 
-    public bool HasSdp => Body.Length > 0 && (ContentType?.Split(';')[0].Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase) ?? false);
+    public bool HasSdp => Body.Length > 0 && ContentType is { } type && IsSdp(type);
+
+    private static bool IsSdp(string contentType)
+    {
+        var media = contentType.AsSpan();
+        int semicolon = media.IndexOf(';');
+        if (semicolon >= 0) media = media[..semicolon];
+        return media.Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The first element of a list header without splitting the whole list (the common case is one value per line).</summary>
+    private string? FirstValue(string name)
+    {
+        var line = Headers.Get(name);
+        if (line is null) return null;
+        return line.AsSpan().IndexOfAny(',', '"') < 0 ? line : SipSyntax.SplitList(line).FirstOrDefault();
+    }
+
+    private T? Get<T>(ref Cached<T> cache, Func<SipMessage, T?> parse)
+    {
+        int version = Headers.Version;
+        if (cache.Filled && cache.Version == version) return cache.Value;
+        var value = parse(this);
+        cache = new Cached<T>(true, version, value);
+        return value;
+    }
+
+    private readonly record struct Cached<T>(bool Filled, int Version, T? Value);
 
     public abstract string StartLine { get; }
 
@@ -55,9 +90,10 @@ public abstract class SipMessage
             sb.Append(name).Append(": ").Append(value).Append("\r\n");
         }
         sb.Append("Content-Length: ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
-        int headerBytes = Encoding.UTF8.GetByteCount(sb.ToString());
+        string head = sb.ToString();
+        int headerBytes = Encoding.UTF8.GetByteCount(head);
         var bytes = new byte[headerBytes + Body.Length];
-        Encoding.UTF8.GetBytes(sb.ToString(), bytes);
+        Encoding.UTF8.GetBytes(head, bytes);
         Body.CopyTo(bytes, headerBytes);
         return bytes;
     }

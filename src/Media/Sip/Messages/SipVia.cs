@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Orchestrator.Media.Sip.Messages;
@@ -25,7 +24,7 @@ public sealed class SipVia
     /// <summary>The rport value the server filled in; null when absent or empty.</summary>
     public int? RPort => int.TryParse(Parameters.Get("rport"), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null;
 
-    public static string NewBranch() => MagicCookie + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+    public static string NewBranch() => SipIdentifiers.NewBranch();
 
     public static SipVia Parse(string text) =>
         TryParse(text, out var via, out var error) ? via : throw new SipParseException(error);

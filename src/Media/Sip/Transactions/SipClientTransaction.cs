@@ -1,5 +1,6 @@
 using System.Net;
 using Orchestrator.Media.Sip.Messages;
+using Orchestrator.Media.Timing;
 
 namespace Orchestrator.Media.Sip.Transactions;
 
@@ -7,6 +8,9 @@ namespace Orchestrator.Media.Sip.Transactions;
 public interface ISipTransactionHost
 {
     SipTimerOptions Timers { get; }
+
+    /// <summary>The user agent's one wheel for every transaction timer.</summary>
+    TimerWheel Wheel { get; }
 
     bool IsReliable { get; }
 
@@ -20,12 +24,16 @@ public interface ISipTransactionHost
 /// sent and retransmitted on a doubling timer over unreliable transports until a response stops it;
 /// the overall timeout ends the transaction with <see cref="Failed"/>. Responses reach the
 /// transaction user through <see cref="ResponseReceived"/>, absorbed retransmissions excepted.
+/// Its timers (A/E retransmit, B/F timeout, and the linger of D/K/M) are entries on the host's
+/// <see cref="TimerWheel"/>, not runtime timers.
 /// </summary>
 public abstract class SipClientTransaction
 {
     protected readonly object Gate = new();
-    private readonly CancellationTokenSource _timers = new();
     private readonly byte[] _bytes;
+    private WheelTimer? _retransmit, _timeout;
+    private TimeSpan _interval;
+    private bool _stopped;
 
     protected SipClientTransaction(ISipTransactionHost host, SipRequest request, IPEndPoint destination)
     {
@@ -50,14 +58,23 @@ public abstract class SipClientTransaction
     public long Retransmissions { get; private set; }
 
     protected ISipTransactionHost Host { get; }
-    protected CancellationToken TimerToken => _timers.Token;
 
     public static string KeyFor(string branch, string method) => branch + "|" + (method == "ACK" ? "INVITE" : method);
 
-    public async Task StartAsync()
+    /// <summary>Arms the timers, then sends; a send that fails ends the transaction with <see cref="Failed"/>.</summary>
+    public Task StartAsync()
     {
-        if (!await TrySendAsync(_bytes).ConfigureAwait(false)) return;
-        _ = RunTimersAsync();
+        var timers = Host.Timers;
+        lock (Gate)
+        {
+            _timeout = Host.Wheel.Schedule(timers.TransactionTimeout, static t => ((SipClientTransaction)t!).OnTimeout(), this);
+            if (!Host.IsReliable)
+            {
+                _interval = timers.T1;
+                _retransmit = Host.Wheel.Schedule(_interval, static t => ((SipClientTransaction)t!).OnRetransmitTimer(), this);
+            }
+        }
+        return TrySendAsync(_bytes);
     }
 
     public abstract void OnResponse(SipResponse response);
@@ -66,56 +83,37 @@ public abstract class SipClientTransaction
     protected abstract bool StillTimingOut { get; }
     protected abstract TimeSpan NextInterval(TimeSpan current);
 
-    private async Task RunTimersAsync()
+    private void OnTimeout()
     {
-        var timers = Host.Timers;
-        var started = DateTime.UtcNow;
-        var interval = timers.T1;
-        var nextRetransmit = started + interval;
-        try
+        lock (Gate)
+            if (_stopped || !StillTimingOut) return;
+        Fail("timeout: no final response to " + Request.Method);
+    }
+
+    private void OnRetransmitTimer()
+    {
+        lock (Gate)
         {
-            while (true)
+            if (_stopped || !StillTimingOut) return;
+            if (StillRetransmitting)
             {
-                var deadline = started + timers.TransactionTimeout;
-                bool retransmit = !Host.IsReliable && StillRetransmitting;
-                var wake = retransmit && nextRetransmit < deadline ? nextRetransmit : deadline;
-                var wait = wake - DateTime.UtcNow;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, TimerToken).ConfigureAwait(false);
-                if (!StillTimingOut) return;
-                if (DateTime.UtcNow >= deadline)
-                {
-                    Fail("timeout: no final response to " + Request.Method);
-                    return;
-                }
-                if (retransmit && StillRetransmitting)
-                {
-                    Retransmissions++;
-                    if (!await TrySendAsync(_bytes).ConfigureAwait(false)) return;
-                    interval = NextInterval(interval);
-                    nextRetransmit = DateTime.UtcNow + interval;
-                }
-                else if (!Host.IsReliable)
-                {
-                    nextRetransmit = DateTime.UtcNow + interval;
-                }
+                Retransmissions++;
+                Send(_bytes);
+                _interval = NextInterval(_interval);
             }
-        }
-        catch (OperationCanceledException)
-        {
+            _retransmit = Host.Wheel.Schedule(_interval, static t => ((SipClientTransaction)t!).OnRetransmitTimer(), this);
         }
     }
 
-    protected async Task<bool> TrySendAsync(byte[] data)
+    protected async Task TrySendAsync(byte[] data)
     {
         try
         {
             await Host.SendAsync(data, Destination).ConfigureAwait(false);
-            return true;
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
             Fail("transport error: " + ex.Message);
-            return false;
         }
     }
 
@@ -137,8 +135,13 @@ public abstract class SipClientTransaction
     /// <summary>Stops the timers and leaves the table after <paramref name="linger"/> (to absorb retransmissions).</summary>
     protected void Terminate(TimeSpan linger)
     {
-        _timers.Cancel();
+        lock (Gate)
+        {
+            _stopped = true;
+            _retransmit?.Cancel();
+            _timeout?.Cancel();
+        }
         if (linger <= TimeSpan.Zero) Host.Remove(this);
-        else _ = Task.Delay(linger).ContinueWith(_ => Host.Remove(this), TaskScheduler.Default);
+        else Host.Wheel.Schedule(linger, static t => ((SipClientTransaction)t!).Host.Remove((SipClientTransaction)t!), this);
     }
 }

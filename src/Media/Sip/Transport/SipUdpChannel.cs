@@ -1,20 +1,40 @@
 using System.Net;
 using System.Net.Sockets;
 using Orchestrator.Media.Sip.Messages;
-using Orchestrator.Media.Transport;
 
 namespace Orchestrator.Media.Sip.Transport;
 
-/// <summary>SIP over UDP: one socket, one receive loop; a datagram is one message.</summary>
+/// <summary>
+/// SIP over UDP: one socket and one receive thread; a datagram is one message. The thread parses
+/// and dispatches each datagram without waiting for the handler's asynchronous part, so one slow
+/// send or a burst of junk never stops the reading, and the socket's receive buffer is large
+/// (<see cref="DefaultReceiveBufferBytes"/>) so a burst or a GC pause fills the buffer instead of
+/// dropping datagrams the transaction layer would then have to retransmit.
+/// </summary>
 public sealed class SipUdpChannel : ISipChannel
 {
-    private readonly Socket _socket;
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    /// <summary>4 MB; Linux caps it at <c>net.core.rmem_max</c> (and then doubles it for bookkeeping).</summary>
+    public const int DefaultReceiveBufferBytes = 4 * 1024 * 1024;
 
-    public SipUdpChannel(IPEndPoint bind, string? advertisedHost = null, int? advertisedPort = null)
+    private readonly Socket _socket;
+    private Thread? _receiver;
+    private volatile bool _stopped;
+
+    public SipUdpChannel(IPEndPoint bind, string? advertisedHost = null, int? advertisedPort = null,
+        int receiveBufferBytes = DefaultReceiveBufferBytes)
     {
         _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            _socket.ReceiveBufferSize = receiveBufferBytes;
+            _socket.SendBufferSize = Math.Min(receiveBufferBytes, 1024 * 1024);
+        }
+        catch (SocketException)
+        {
+            // A kernel that refuses the size keeps its default; the transaction timers cover loss.
+        }
+        // Wakes the receive thread now and then so that disposal never depends on the close waking a blocked read.
+        _socket.ReceiveTimeout = 500;
         _socket.Bind(bind);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         AdvertisedHost = advertisedHost ?? LocalEndPoint.Address.ToString();
@@ -29,13 +49,22 @@ public sealed class SipUdpChannel : ISipChannel
     public Func<SipInbound, ValueTask>? MessageReceived { get; set; }
     public Action<string, IPEndPoint>? Malformed { get; set; }
 
-    public void Start() => _loop ??= Task.Run(ReceiveLoopAsync);
+    /// <summary>The receive buffer the kernel granted, in bytes.</summary>
+    public int ReceiveBufferBytes => _socket.ReceiveBufferSize;
 
-    public async ValueTask SendAsync(byte[] data, IPEndPoint remote, CancellationToken cancellationToken = default)
+    public void Start()
+    {
+        if (_receiver is not null) return;
+        _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "sip-udp-receive", Priority = ThreadPriority.AboveNormal };
+        _receiver.Start();
+    }
+
+    /// <summary>Sends at once: a UDP send does not wait on the peer, so the ValueTask is always complete.</summary>
+    public ValueTask SendAsync(byte[] data, IPEndPoint remote, CancellationToken cancellationToken = default)
     {
         try
         {
-            await _socket.SendToAsync(data, SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+            _socket.SendTo(data, SocketFlags.None, remote);
         }
         catch (SocketException)
         {
@@ -44,31 +73,79 @@ public sealed class SipUdpChannel : ISipChannel
         catch (ObjectDisposedException)
         {
         }
+        return ValueTask.CompletedTask;
     }
 
-    private Task ReceiveLoopAsync() => UdpReceiveLoop.RunAsync(_socket, 65536, async (datagram, remote) =>
+    private void ReceiveLoop()
     {
-        if (!SipParser.TryParse(datagram.AsSpan(), out var message, out var error))
+        var buffer = GC.AllocateUninitializedArray<byte>(SipParser.MaxMessageBytes + 1);
+        var address = new SocketAddress(_socket.AddressFamily);
+        IPEndPoint? lastRemote = null;
+        SocketAddress? lastAddress = null;
+        while (!_stopped)
         {
-            if (datagram.Count > 4) Malformed?.Invoke(error, remote); // bare CRLF keep-alives are not worth a report
-            return;
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
+            }
+            catch (SocketException)
+            {
+                if (_stopped) break;
+                continue; // Linux reports ICMP port-unreachable on the next receive; routine on UDP.
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            // Peers are few (a trunk, a proxy): reuse the endpoint object while the sender repeats.
+            if (lastAddress is null || !lastAddress.Equals(address))
+            {
+                lastRemote = (IPEndPoint)LocalEndPoint.Create(address);
+                lastAddress = new SocketAddress(address.Family, address.Size);
+                address.Buffer.Span.CopyTo(lastAddress.Buffer.Span);
+            }
+            Dispatch(buffer.AsSpan(0, length), lastRemote!);
         }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
         try
         {
-            if (MessageReceived is { } handler) await handler(new SipInbound(message, remote)).ConfigureAwait(false);
+            if (!SipParser.TryParse(datagram, out var message, out var error))
+            {
+                if (datagram.Length > 4) Malformed?.Invoke(error, remote); // bare CRLF keep-alives are not worth a report
+                return;
+            }
+            if (MessageReceived is not { } handler) return;
+            var pending = handler(new SipInbound(message, remote));
+            if (!pending.IsCompletedSuccessfully) _ = ObserveAsync(pending, remote);
         }
         catch (Exception ex)
         {
-            // A bug handling one message must not stop the transport for every call.
+            // A bug handling one datagram must not stop the transport for every call.
             Malformed?.Invoke("handler failed: " + ex.Message, remote);
         }
-    }, onSocketError: null, _stop.Token);
+    }
 
-    public async ValueTask DisposeAsync()
+    private async Task ObserveAsync(ValueTask pending, IPEndPoint remote)
     {
-        _stop.Cancel();
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Malformed?.Invoke("handler failed: " + ex.Message, remote);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopped = true;
         _socket.Dispose();
-        if (_loop is not null) await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        if (_receiver is not null && _receiver != Thread.CurrentThread) _receiver.Join(TimeSpan.FromSeconds(2));
+        return ValueTask.CompletedTask;
     }
 }

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Orchestrator.Media.Rtp;
+using Orchestrator.Media.Sdp;
+
+namespace Orchestrator.Media.Tests.Rtp;
+
+/// <summary>Two real sessions on loopback: one at the speech pipeline's 16 kHz, one at G.711's own 8 kHz.</summary>
+public sealed class RtpSessionTests
+{
+    private static short[] Tone(int rate, int samples, double hz = 440, short amplitude = 8000) =>
+        Enumerable.Range(0, samples).Select(i => (short)(amplitude * Math.Sin(2 * Math.PI * hz * i / rate))).ToArray();
+
+    private static double Rms(IEnumerable<short> pcm)
+    {
+        double sum = 0;
+        long n = 0;
+        foreach (var s in pcm)
+        {
+            sum += (double)s * s;
+            n++;
+        }
+        return n == 0 ? 0 : Math.Sqrt(sum / n);
+    }
+
+    private static RtpAvpNegotiation Pcmu(RtpSession to) =>
+        new(to.LocalEndPoint, new SdpCodec("PCMU", 0, 8000, 1), null, MediaDirection.SendRecv);
+
+    [Fact]
+    public async Task A_16_kHz_session_resamples_both_ways_and_counts_playback_in_its_own_samples()
+    {
+        await using var wide = RtpSession.Open(new RtpSessionOptions { PcmSampleRate = 16000, SendSilenceWhenIdle = false });
+        await using var narrow = RtpSession.Open(new RtpSessionOptions { SendSilenceWhenIdle = false });
+        var atNarrow = new ConcurrentQueue<short[]>();
+        var atWide = new ConcurrentQueue<short[]>();
+        narrow.AudioReceived += f => atNarrow.Enqueue(f);
+        wide.AudioReceived += f => atWide.Enqueue(f);
+        wide.Start(Pcmu(narrow));
+        narrow.Start(Pcmu(wide));
+        Assert.Equal(16000, wide.PcmSampleRate);
+
+        long end = wide.SendAudio(Tone(16000, 16000 / 5)); // 200 ms
+        Assert.Equal(3200, end);
+        narrow.SendAudio(Tone(8000, 8000 / 5));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((atNarrow.Count < 10 || atWide.Count < 10 || wide.AudioSamplesSent < end) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(3200, wide.AudioSamplesSent);
+        Assert.Equal(0, wide.PendingSamples);
+        Assert.All(atNarrow, f => Assert.Equal(160, f.Length));
+        Assert.All(atWide, f => Assert.Equal(320, f.Length));
+        // The tone survives both resamplings and G.711 (amplitude 8000 → RMS ≈ 5657).
+        Assert.InRange(Rms(atNarrow.Skip(2).SelectMany(f => f)), 4000, 7000);
+        Assert.InRange(Rms(atWide.Skip(2).SelectMany(f => f)), 4000, 7000);
+    }
+
+    [Fact]
+    public async Task Clearing_reports_what_was_dropped_and_playback_goes_on_from_where_it_was()
+    {
+        await using var wide = RtpSession.Open(new RtpSessionOptions { PcmSampleRate = 16000 });
+        await using var narrow = RtpSession.Open();
+        wide.Start(Pcmu(narrow));
+        long end = wide.SendAudio(new short[16000 * 5]);
+        long dropped = wide.ClearAudio();
+        long sent = wide.AudioSamplesSent;
+        Assert.Equal(end - sent, dropped);
+        Assert.Equal(0, wide.PendingSamples);
+        Assert.Equal(sent + 320, wide.SendAudio(new short[320]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(44100)]
+    [InlineData(48000)]
+    public void Only_8_or_16_kHz_pcm_is_accepted(int rate)
+    {
+        var error = Assert.Throws<ArgumentException>(() => RtpSession.Open(new RtpSessionOptions { PcmSampleRate = rate }));
+        Assert.Contains($"PcmSampleRate must be 8000 or 16000, not {rate}", error.Message);
+    }
+}
