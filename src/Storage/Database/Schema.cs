@@ -90,5 +90,7 @@ internal static class Schema
             conversation_id TEXT PRIMARY KEY,
             started_at BIGINT NOT NULL)
         """,
+
+        .. Calls.CallTables.Statements(d),
     ];
 }

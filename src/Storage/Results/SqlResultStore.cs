@@ -28,14 +28,24 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
 
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = dialect.Command(connection, Upsert)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = dialect.Command(connection, Upsert, transaction)
             .With("@id", result.ConversationId).With("@agent", result.AgentId).With("@callType", result.CallType)
             .With("@status", result.Status).With("@finish", result.FinishReason)
             .With("@started", result.StartedAt.ToUnixMs()).With("@ended", result.EndedAt.ToUnixMs())
             .With("@duration", result.DurationSeconds).With("@endpoint", result.Endpoint)
             .With("@campaign", CampaignIdOf(result)).With("@transcript", SearchableText(result))
-            .With("@doc", StoredJson.Serialize(result)).With("@saved", time.GetUtcNow().ToUnixMs());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            .With("@doc", StoredJson.Serialize(result)).With("@saved", time.GetUtcNow().ToUnixMs()))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+
+        // Dialer: a conversation that ran a queued call's attempt records the attempt's outcome on the call
+        // in this same transaction (Completed, Failed, Canceled or Queued for a retry). Idempotent, since the
+        // conversation retries this save until it succeeds: an attempt already recorded changes nothing.
+        if (result.CallId is { } callId && result.Attempt is { } attempt)
+            await Calls.CallAttemptEnding.EndAsync(dialect, connection, transaction, callId, attempt, result.FinishReason, result,
+                Calls.SqlCallStore.Truncate(time.GetUtcNow()), cancellationToken);
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<ConversationResult?> GetAsync(string conversationId, CancellationToken cancellationToken = default)
@@ -49,7 +59,7 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
 
     public async Task<ResultSearchResponse> SearchAsync(ResultSearchRequest request, CancellationToken cancellationToken = default)
     {
-        var page = Math.Max(1, request.Page);
+        var page = Math.Max(0, request.Page);
         var size = Math.Clamp(request.Size, 1, ResultSearchFields.MaxPageSize);
 
         await using var connection = dialect.CreateConnection();
@@ -67,7 +77,7 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
         select.CommandText =
             $"SELECT r.doc FROM orch_conversation_results r{where} " +
             $"ORDER BY r.{sortColumn} {direction}, r.conversation_id {direction} LIMIT @take OFFSET @skip";
-        select.With("@take", size).With("@skip", (long)(page - 1) * size);
+        select.With("@take", size).With("@skip", (long)page * size);
 
         var results = new List<ConversationResult>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -82,7 +92,9 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
     /// <summary>Adds the filters' parameters to <paramref name="command"/> and returns the WHERE clause.</summary>
     private string BuildWhere(ResultSearchRequest request, DbCommand command)
     {
-        var clauses = new List<string>();
+        // A queued call's attempts are stored under their own conversation ids and read by them; the search
+        // shows the call once, as the row under its call id (Storage/Calls/CallResultRows).
+        var clauses = new List<string> { "NOT EXISTS (SELECT 1 FROM orch_call_attempts a WHERE a.conversation_id = r.conversation_id)" };
 
         void In(string column, List<string>? values, string prefix)
         {
@@ -118,19 +130,23 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
         var i = 0;
         foreach (var (key, value) in request.AdditionalDataFilters ?? [])
         {
-            clauses.Add(dialect.JsonPropertyEquals("r.doc", "additionalData", $"@adk{i}", $"@adv{i}"));
+            var matchesData = dialect.JsonPropertyEquals("r.doc", "additionalData", $"@adk{i}", $"@adv{i}");
+            // Batch tools watch a campaign with callAdditionalData.campaignId: the call's own campaign matches too.
+            clauses.Add(ResultSearchFields.AdditionalDataKey(key).Equals(ResultSearchFields.CampaignIdKey, StringComparison.OrdinalIgnoreCase)
+                ? $"(r.campaign_id = @adv{i} OR {matchesData})"
+                : matchesData);
             command.With($"@adk{i}", ResultSearchFields.AdditionalDataKey(key)).With($"@adv{i}", value);
             i++;
         }
-        return clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
+        return " WHERE " + string.Join(" AND ", clauses);
     }
 
     private static string? CampaignIdOf(ConversationResult result) =>
-        result.AdditionalData is not null && result.AdditionalData.TryGetPropertyValue(ResultSearchFields.CampaignIdKey, out var node)
-        && node is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
+        result.CampaignId ?? (result.AdditionalData is not null && result.AdditionalData.TryGetPropertyValue(ResultSearchFields.CampaignIdKey, out var node)
+        && node is JsonValue value && value.TryGetValue<string>(out var id) ? id : null);
 
     /// <summary>Lower-cased once here so a case-insensitive search is a plain substring test in either database.</summary>
-    private static string SearchableText(ConversationResult result)
+    internal static string SearchableText(ConversationResult result)
     {
         var text = new StringBuilder();
         foreach (var entry in result.Transcription ?? [])
