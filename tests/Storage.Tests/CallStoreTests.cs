@@ -181,8 +181,8 @@ public sealed class CallStoreTests
         db.Time.Advance(TimeSpan.FromMinutes(1));
         var claimed = Assert.Single(await store.ListClaimedAsync(db.Time.GetUtcNow(), 10));
         Assert.Equal((call.CallId, 1), (claimed.CallId, claimed.Attempt));
-        Assert.True(await store.EndAttemptAsync(call.CallId, 1, FinishReasons.Error, db.Time.GetUtcNow()));
-        Assert.False(await store.EndAttemptAsync(call.CallId, 1, FinishReasons.Error, db.Time.GetUtcNow()));
+        Assert.Equal(CallStatuses.Queued, await store.EndAttemptAsync(call.CallId, 1, FinishReasons.Error, db.Time.GetUtcNow()));
+        Assert.Null(await store.EndAttemptAsync(call.CallId, 1, FinishReasons.Error, db.Time.GetUtcNow()));
         Assert.Equal((CallStatuses.Queued, FinishReasons.Error), ((await store.GetAsync(call.CallId))!.Status, (await store.GetAsync(call.CallId))!.LastOutcome));
 
         Assert.True(await store.ClaimAsync(call.CallId, 1, db.Time.GetUtcNow()));

@@ -89,7 +89,7 @@ public sealed partial class ConversationEntity
         }
         var dial = new PhoneDial(_state.Endpoint, trunkId,
             TimeSpan.FromSeconds(ConfigNumber(sip, "ringTimeoutSeconds") ?? 30),
-            ConfigString(sip, "fromUser"), ConfigString(sip, "displayName"));
+            ConfigString(sip, "fromUser"), ConfigString(sip, "displayName"), _conversationId);
         try
         {
             _voice = Context.ActorOf(_voiceFactory!.PhoneCall(settings, dial), "voice");

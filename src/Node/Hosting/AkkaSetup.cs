@@ -78,7 +78,8 @@ public static class AkkaSetup
                     (_, registry, _) => ConversationReviver.Props(
                         registry.Get<ConversationRegion>(), live, conversationSettings.ReviveInterval),
                     new ClusterSingletonOptions { Role = "conversation" },
-                    createProxyToo: false);
+                    createProxyToo: false)
+                .WithDialer(provider);
 
             if (clusterSettings.SeedNodes.Length == 0)
             {

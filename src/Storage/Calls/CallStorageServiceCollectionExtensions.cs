@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestrator.Actors.Dialer.Ports;
 
 namespace Orchestrator.Storage.Calls;
 
@@ -11,6 +12,7 @@ public static class CallStorageServiceCollectionExtensions
         services.TryAddSingleton<SqlCallStore>();
         services.TryAddSingleton<ICallStore>(sp => sp.GetRequiredService<SqlCallStore>());
         services.TryAddSingleton<ICallQueue>(sp => sp.GetRequiredService<SqlCallStore>());
+        services.TryAddSingleton<IDialerAgents, StoreDialerAgents>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Actors.Dialer.Ports;
 using Orchestrator.Actors.Dialer.Scheduling;
 
 namespace Orchestrator.Storage.Calls;
@@ -22,6 +23,8 @@ public sealed record NewCall
     public JsonObject AdditionalData { get; init; } = new();
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
     public string? IdempotencyKey { get; init; }
+    /// <summary>The instant the request's defaults (the 24 h deadline) were computed from; now when null.</summary>
+    public DateTimeOffset? CreatedTime { get; init; }
 }
 
 /// <summary>A call as created, and whether it is new (false: an earlier call with the same idempotency key).</summary>
@@ -38,16 +41,5 @@ public sealed record CallQuery
     public int Skip { get; init; }
     public int Take { get; init; } = 100;
 }
-
-/// <summary>A queued call whose time has come, as the dispatcher reads it.</summary>
-public sealed record DueCall(string CallId, string AgentId, string? CampaignId, string Endpoint, int Priority,
-    DateTimeOffset CreatedTime, DateTimeOffset CallDeadline, DateTimeOffset? NotBefore, string? Timezone, int Attempts,
-    JsonObject AdditionalData)
-{
-    public CallTiming Timing => new(CreatedTime, CallDeadline, NotBefore, Timezone);
-}
-
-/// <summary>An attempt claimed (Running) whose conversation may never have started.</summary>
-public sealed record ClaimedAttempt(string CallId, int Attempt, string ConversationId, DateTimeOffset ClaimedAt);
 
 public enum CancelOutcome { Canceled, NotFound, NotCancelable }

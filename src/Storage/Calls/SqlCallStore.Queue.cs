@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Dialer.Ports;
 using Orchestrator.Messages.Calls;
 using Orchestrator.Storage.Database;
 
@@ -115,14 +116,14 @@ public sealed partial class SqlCallStore
         return claims;
     }
 
-    public async Task<bool> EndAttemptAsync(string callId, int attempt, string outcome, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<string?> EndAttemptAsync(string callId, int attempt, string outcome, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ended = await CallAttemptEnding.EndAsync(dialect, connection, transaction, callId, attempt, outcome, null, Truncate(now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return ended is not null;
+        return ended?.Call.Status;
     }
 
     public async Task<DateTimeOffset?> NextDueTimeAsync(CancellationToken cancellationToken = default)

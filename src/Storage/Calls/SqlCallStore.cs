@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Orchestrator.Actors.Dialer.Ports;
 using Orchestrator.Messages.Calls;
 using Orchestrator.Storage.Database;
 
@@ -41,11 +42,11 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
                     continue;
                 }
             }
-            var stored = ToCall(call, Guid.CreateVersion7().ToString(), now);
+            var stored = ToCall(call, Guid.CreateVersion7().ToString(), call.CreatedTime is { } at ? Truncate(at) : now);
             insert.Parameters.Clear();
             insert.With("@id", stored.CallId).With("@agent", stored.AgentId).With("@campaign", stored.CampaignId)
                 .With("@endpoint", stored.Endpoint).With("@status", stored.Status).With("@priority", stored.Priority)
-                .With("@created", now.ToUnixMs()).With("@deadline", stored.CallDeadline.ToUnixMs())
+                .With("@created", stored.CreatedTime.ToUnixMs()).With("@deadline", stored.CallDeadline.ToUnixMs())
                 .With("@notBefore", stored.NotBefore.ToUnixMs()).With("@next", stored.NextScheduleTime.ToUnixMs())
                 .With("@timezone", stored.Timezone).With("@maxAttempts", stored.MaxAttempts).With("@reason", stored.CancelReason)
                 .With("@key", call.IdempotencyKey).With("@completed", stored.CompletedTime.ToUnixMs())
