@@ -18,7 +18,7 @@ public sealed record RoundReport(int Started, int Due, bool BatchFull);
 /// the table and the gate, so any node's dispatcher can run the next round.
 /// </summary>
 public sealed class DispatchRound(
-    ICallQueue queue, IDialerAgents agents, ISipTrunkDirectory trunks, IActorRef gate, ConversationStarter starter,
+    ICallQueue queue, IDialerAgents agents, IDialerCampaigns campaigns, ISipTrunkDirectory trunks, IActorRef gate, ConversationStarter starter,
     ICallLifecycleNotifier notifier, DispatcherSettings settings, TimeProvider time)
 {
     public async Task<RoundReport> RunAsync(bool checkOrphans, CancellationToken ct)
@@ -30,6 +30,7 @@ public sealed class DispatchRound(
 
         var due = await queue.PickDueAsync(now, settings.BatchSize, ct).ConfigureAwait(false);
         var agentCache = new Dictionary<string, Agent?>();
+        var campaignCache = new Dictionary<string, DialerCampaign?>();
         var blocked = new HashSet<string>(); // pools found full this round: later calls in them wait too
         var starts = new List<Task>();
         foreach (var call in due)
@@ -37,6 +38,13 @@ public sealed class DispatchRound(
             if (!agentCache.TryGetValue(call.AgentId, out var agent))
                 agentCache[call.AgentId] = agent = await agents.FindAsync(call.AgentId, ct).ConfigureAwait(false);
             if (agent is null || !agent.IsEnabled) continue; // a disabled agent's queued calls wait
+            DialerCampaign? campaign = null;
+            if (call.CampaignId is { } campaignId)
+            {
+                if (!campaignCache.TryGetValue(campaignId, out campaign))
+                    campaignCache[campaignId] = campaign = await campaigns.FindAsync(campaignId, ct).ConfigureAwait(false);
+                if (campaign is not null && campaign.Status != "Active") continue; // a paused campaign starts no new attempts
+            }
 
             var schedule = ScheduleParser.Parse(agent.Schedule).Schedule ?? CallSchedule.Always;
             var standing = CallRules.WhenDue(call.Timing, schedule, time.GetUtcNow());
@@ -52,7 +60,7 @@ public sealed class DispatchRound(
                 continue;
             }
 
-            var pools = await PoolsAsync(agent, call, ct).ConfigureAwait(false);
+            var pools = await PoolsAsync(agent, campaign, ct).ConfigureAwait(false);
             if (pools.Any(p => blocked.Contains(p.Key))) continue;
             var attempt = call.Attempts + 1;
             var leaseKey = AttemptConversationIds.For(call.CallId, attempt);
@@ -91,13 +99,14 @@ public sealed class DispatchRound(
         if (outcome == ConversationStarter.Outcome.Rejected) gate.Tell(new DialGateCommands.Drop(leaseKey));
     }
 
-    private async Task<IReadOnlyList<DialPool>> PoolsAsync(Agent agent, DueCall call, CancellationToken ct)
+    private async Task<IReadOnlyList<DialPool>> PoolsAsync(Agent agent, DialerCampaign? campaign, CancellationToken ct)
     {
         var pools = new List<DialPool>();
         if (agent.Config.OutboundSipConfig?["trunkId"]?.ToString() is { Length: > 0 } trunkId
             && await trunks.FindAsync(trunkId, ct).ConfigureAwait(false) is { } trunk)
             pools.Add(DialPool.Trunk(trunk.Id, trunk.MaxConcurrentCalls, trunk.CpsLimit));
         if (agent.Config.MaxConcurrentCalls is int agentMax) pools.Add(DialPool.Agent(agent.AgentId, agentMax));
+        if (campaign is not null) pools.Add(DialPool.Campaign(campaign.CampaignId, campaign.Concurrency, campaign.CpsLimit));
         return pools;
     }
 

@@ -70,6 +70,7 @@ public static class ApiEndpoints
         api.MapWebIntegrations();
         api.MapCallResults();
         api.MapCalls();
+        Campaigns.CampaignEndpoints.MapCampaigns(api);
         api.MapSipTrunks();
         return app;
     }

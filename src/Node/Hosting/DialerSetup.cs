@@ -44,6 +44,7 @@ public static class DialerSetup
             .WithSingleton<CallDispatcherSingleton>("call-dispatcher", (_, registry, _) =>
                 {
                     var round = new DispatchRound(provider.GetRequiredService<ICallQueue>(), provider.GetRequiredService<IDialerAgents>(),
+                        provider.GetRequiredService<IDialerCampaigns>(),
                         provider.GetRequiredService<ISipTrunkDirectory>(), registry.Get<DialGateSingleton>(),
                         new ConversationStarter(registry.Get<ConversationRegion>(), settings.AskTimeout),
                         provider.GetRequiredService<ICallLifecycleNotifier>(), settings, time);

@@ -13,6 +13,9 @@ public static class CallStorageServiceCollectionExtensions
         services.TryAddSingleton<ICallStore>(sp => sp.GetRequiredService<SqlCallStore>());
         services.TryAddSingleton<ICallQueue>(sp => sp.GetRequiredService<SqlCallStore>());
         services.TryAddSingleton<IDialerAgents, StoreDialerAgents>();
+        services.TryAddSingleton<Campaigns.SqlCampaignStore>();
+        services.TryAddSingleton<Campaigns.ICampaignStore>(sp => sp.GetRequiredService<Campaigns.SqlCampaignStore>());
+        services.TryAddSingleton<IDialerCampaigns>(sp => sp.GetRequiredService<Campaigns.SqlCampaignStore>());
         return services;
     }
 }

@@ -11,6 +11,12 @@ public interface ICallStore
     /// <summary>All or nothing, in one transaction; the result is in the order given.</summary>
     Task<IReadOnlyList<CreatedCall>> CreateManyAsync(IReadOnlyList<NewCall> calls, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates calls as they come (an upload read as it arrives), in one transaction: an exception from
+    /// <paramref name="calls"/> adds nothing. Returns how many were new.
+    /// </summary>
+    Task<int> CreateStreamAsync(IAsyncEnumerable<NewCall> calls, CancellationToken cancellationToken = default);
+
     Task<Call?> GetAsync(string callId, CancellationToken cancellationToken = default);
 
     Task<PagedList<Call>> ListAsync(CallQuery query, CancellationToken cancellationToken = default);

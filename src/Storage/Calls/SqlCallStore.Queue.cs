@@ -98,6 +98,37 @@ public sealed partial class SqlCallStore
         return call is not null;
     }
 
+    public async Task<IReadOnlyList<string>> CancelCampaignAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        var now = Truncate(time.GetUtcNow()).ToUnixMs();
+        await using var connection = dialect.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<string>();
+        await using (var select = dialect.Command(connection,
+                         "SELECT id FROM orch_calls WHERE campaign_id = @campaign AND status IN ('Created', 'Queued')", transaction)
+                         .With("@campaign", campaignId))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        // Set-wise, not call by call: a campaign may hold 100,000 queued calls. The results rows' status
+        // columns are authoritative over their documents (SqlResultStore.Read), so columns suffice.
+        await using (var calls = dialect.Command(connection,
+                         """
+                         UPDATE orch_calls SET status = 'Canceled', cancel_reason = 'campaign_canceled', next_at = NULL, completed_at = @now
+                         WHERE campaign_id = @campaign AND status IN ('Created', 'Queued')
+                         """, transaction).With("@campaign", campaignId).With("@now", now))
+            await calls.ExecuteNonQueryAsync(cancellationToken);
+        await using (var rows = dialect.Command(connection,
+                         """
+                         UPDATE orch_conversation_results SET status = 'Canceled', finish_reason = 'canceled', ended_at = @now, saved_at = @now
+                         WHERE campaign_id = @campaign AND status IN ('Created', 'Queued')
+                           AND conversation_id IN (SELECT id FROM orch_calls WHERE campaign_id = @campaign AND cancel_reason = 'campaign_canceled')
+                         """, transaction).With("@campaign", campaignId).With("@now", now))
+            await rows.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
     public async Task<IReadOnlyList<ClaimedAttempt>> ListClaimedAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = dialect.CreateConnection();

@@ -31,31 +31,7 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
         var byKey = new Dictionary<(string, string), Call>();
         await using var insert = dialect.Command(connection, Insert, transaction);
         foreach (var call in calls)
-        {
-            if (call.IdempotencyKey is { } key)
-            {
-                if (byKey.TryGetValue((call.AgentId, key), out var same)) { created.Add(new(same, false)); continue; }
-                if (await FindByKeyAsync(connection, transaction, call.AgentId, key, cancellationToken) is { } existing)
-                {
-                    byKey[(call.AgentId, key)] = existing;
-                    created.Add(new(existing, false));
-                    continue;
-                }
-            }
-            var stored = ToCall(call, Guid.CreateVersion7().ToString(), call.CreatedTime is { } at ? Truncate(at) : now);
-            insert.Parameters.Clear();
-            insert.With("@id", stored.CallId).With("@agent", stored.AgentId).With("@campaign", stored.CampaignId)
-                .With("@endpoint", stored.Endpoint).With("@status", stored.Status).With("@priority", stored.Priority)
-                .With("@created", stored.CreatedTime.ToUnixMs()).With("@deadline", stored.CallDeadline.ToUnixMs())
-                .With("@notBefore", stored.NotBefore.ToUnixMs()).With("@next", stored.NextScheduleTime.ToUnixMs())
-                .With("@timezone", stored.Timezone).With("@maxAttempts", stored.MaxAttempts).With("@reason", stored.CancelReason)
-                .With("@key", call.IdempotencyKey).With("@completed", stored.CompletedTime.ToUnixMs())
-                .With("@doc", StoredJson.Serialize(new CallDoc(stored.AdditionalData, call.Retry.ToJson())));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            await CallResultRows.WriteAsync(dialect, connection, transaction, stored, null, now, cancellationToken);
-            if (call.IdempotencyKey is { } newKey) byKey[(call.AgentId, newKey)] = stored;
-            created.Add(new(stored, true));
-        }
+            created.Add(await InsertOneAsync(connection, transaction, insert, call, now, byKey, cancellationToken));
         try
         {
             await transaction.CommitAsync(cancellationToken);
@@ -66,6 +42,49 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
             throw new StorageConflictException("A call with the same idempotency key was created concurrently; retry the request.", e);
         }
         return created;
+    }
+
+    public async Task<int> CreateStreamAsync(IAsyncEnumerable<NewCall> calls, CancellationToken cancellationToken = default)
+    {
+        var now = Truncate(time.GetUtcNow());
+        await using var connection = dialect.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var byKey = new Dictionary<(string, string), Call>();
+        await using var insert = dialect.Command(connection, Insert, transaction);
+        var added = 0;
+        // A bad item throws out of the enumeration: the transaction is disposed uncommitted and nothing is added.
+        await foreach (var call in calls.WithCancellation(cancellationToken))
+            if ((await InsertOneAsync(connection, transaction, insert, call, now, byKey, cancellationToken)).IsNew) added++;
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    private async Task<CreatedCall> InsertOneAsync(DbConnection connection, DbTransaction transaction, DbCommand insert, NewCall call,
+        DateTimeOffset now, Dictionary<(string, string), Call> byKey, CancellationToken ct)
+    {
+        if (call.IdempotencyKey is { } key)
+        {
+            if (byKey.TryGetValue((call.AgentId, key), out var same)) return new(same, false);
+            if (await FindByKeyAsync(connection, transaction, call.AgentId, key, ct) is { } existing)
+            {
+                byKey[(call.AgentId, key)] = existing;
+                return new(existing, false);
+            }
+        }
+        var stored = ToCall(call, Guid.CreateVersion7().ToString(), call.CreatedTime is { } at ? Truncate(at) : now);
+        insert.Parameters.Clear();
+        insert.With("@id", stored.CallId).With("@agent", stored.AgentId).With("@campaign", stored.CampaignId)
+            .With("@endpoint", stored.Endpoint).With("@status", stored.Status).With("@priority", stored.Priority)
+            .With("@created", stored.CreatedTime.ToUnixMs()).With("@deadline", stored.CallDeadline.ToUnixMs())
+            .With("@notBefore", stored.NotBefore.ToUnixMs()).With("@next", stored.NextScheduleTime.ToUnixMs())
+            .With("@timezone", stored.Timezone).With("@maxAttempts", stored.MaxAttempts).With("@reason", stored.CancelReason)
+            .With("@key", call.IdempotencyKey).With("@completed", stored.CompletedTime.ToUnixMs())
+            .With("@doc", StoredJson.Serialize(new CallDoc(stored.AdditionalData, call.Retry.ToJson())));
+        await insert.ExecuteNonQueryAsync(ct);
+        await CallResultRows.WriteAsync(dialect, connection, transaction, stored, null, now, ct);
+        if (call.IdempotencyKey is { } newKey) byKey[(call.AgentId, newKey)] = stored;
+        return new(stored, true);
     }
 
     private static Call ToCall(NewCall call, string id, DateTimeOffset now) => new()

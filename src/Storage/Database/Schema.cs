@@ -92,5 +92,6 @@ internal static class Schema
         """,
 
         .. Calls.CallTables.Statements(d),
+        .. Campaigns.CampaignTables.Statements(d),
     ];
 }

@@ -52,9 +52,26 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var select = dialect.Command(connection, "SELECT doc FROM orch_conversation_results WHERE conversation_id = @id")
+        await using var select = dialect.Command(connection,
+                "SELECT doc, status, finish_reason, ended_at FROM orch_conversation_results WHERE conversation_id = @id")
             .With("@id", conversationId);
-        return await select.ExecuteScalarAsync(cancellationToken) is string doc ? StoredJson.Deserialize<ConversationResult>(doc) : null;
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// The status columns win over the document: a campaign's cancel updates thousands of queued calls'
+    /// rows with one statement that sets only the columns.
+    /// </summary>
+    private static ConversationResult Read(DbDataReader reader)
+    {
+        var result = StoredJson.Deserialize<ConversationResult>(reader.GetString(0));
+        var endedAt = reader.GetInt64(3);
+        return result with
+        {
+            Status = reader.GetString(1), FinishReason = reader.GetString(2),
+            EndedAt = endedAt > 0 ? DbExtensions.FromUnixMs(endedAt) : result.EndedAt,
+        };
     }
 
     public async Task<ResultSearchResponse> SearchAsync(ResultSearchRequest request, CancellationToken cancellationToken = default)
@@ -75,7 +92,7 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
         await using var select = dialect.Command(connection, "");
         BuildWhere(request, select);
         select.CommandText =
-            $"SELECT r.doc FROM orch_conversation_results r{where} " +
+            $"SELECT r.doc, r.status, r.finish_reason, r.ended_at FROM orch_conversation_results r{where} " +
             $"ORDER BY r.{sortColumn} {direction}, r.conversation_id {direction} LIMIT @take OFFSET @skip";
         select.With("@take", size).With("@skip", (long)page * size);
 
@@ -83,7 +100,7 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time) : IRes
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                results.Add(StoredJson.Deserialize<ConversationResult>(reader.GetString(0)));
+                results.Add(Read(reader));
         }
         var totalPages = (int)((total + (long)size - 1) / size);
         return new ResultSearchResponse(results, total, page, size, totalPages);

@@ -35,6 +35,9 @@ public interface ICallQueue
     /// <summary>Cancels one queued call (its deadline passed); false when it was no longer queued.</summary>
     Task<bool> CancelQueuedAsync(string callId, string reason, CancellationToken cancellationToken = default);
 
+    /// <summary>Cancels every waiting call of a campaign (campaign_canceled) in one transaction; returns their ids.</summary>
+    Task<IReadOnlyList<string>> CancelCampaignAsync(string campaignId, CancellationToken cancellationToken = default);
+
     /// <summary>Running attempts claimed before <paramref name="claimedBefore"/>, oldest first.</summary>
     Task<IReadOnlyList<ClaimedAttempt>> ListClaimedAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default);
 
@@ -56,4 +59,13 @@ public interface ICallQueue
 public interface IDialerAgents
 {
     Task<Orchestrator.Messages.Agents.Agent?> FindAsync(string agentId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A campaign as the dispatcher needs it: whether it may start attempts, and its limits.</summary>
+public sealed record DialerCampaign(string CampaignId, string Status, int Concurrency, double? CpsLimit);
+
+/// <summary>The campaigns the dispatcher reads.</summary>
+public interface IDialerCampaigns
+{
+    Task<DialerCampaign?> FindAsync(string campaignId, CancellationToken cancellationToken = default);
 }
