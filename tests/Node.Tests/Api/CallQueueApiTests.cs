@@ -191,3 +191,35 @@ public sealed class CallQueueApiTests(ApiNodeFixture fixture)
         Assert.Equal("Queued", (string)byId["callStatus"]!);
     }
 }
+
+/// <summary>The dispatcher's deadline sweep over a real node.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class CallDeadlineApiTests(ApiNodeFixture fixture)
+{
+    [Fact]
+    public async Task A_call_still_waiting_at_its_deadline_is_canceled_by_the_dispatcher()
+    {
+        var client = fixture.Client;
+        var trunk = await (await client.PostAsync("/api/v1/sip-trunks",
+            new JsonObject { ["name"] = "t-" + Guid.NewGuid().ToString("N")[..8], ["server"] = "127.0.0.1:9" }.Json())).ExpectAsync(HttpStatusCode.Created);
+        var agent = ApiTestExtensions.ValidAgent("deadline-" + Guid.NewGuid().ToString("N")[..6]);
+        agent["config"]!["outboundSipConfig"] = new JsonObject { ["trunkId"] = trunk["id"]!.DeepClone() };
+        var agentId = (string)(await client.CreateAgentAsync(agent))["agentId"]!;
+        var now = DateTimeOffset.UtcNow;
+        var call = await (await client.PostAsync($"/api/v1/calls?agentId={agentId}", new JsonObject
+        {
+            ["endpoint"] = "+1", ["notBefore"] = now.AddSeconds(1).ToString("O"), ["callDeadline"] = now.AddSeconds(2).ToString("O"),
+        }.Json())).ExpectAsync(HttpStatusCode.Created);
+
+        // Disabled, the agent's queued calls wait (nothing dials them) until their deadline passes.
+        agent["isEnabled"] = false;
+        await (await client.PutAsync($"/api/v1/agents/{agentId}", agent.Json())).ExpectAsync(HttpStatusCode.OK);
+        JsonObject current = call;
+        for (var i = 0; i < 80 && (string)current["status"]! != "Canceled"; i++)
+        {
+            await Task.Delay(100);
+            current = await (await client.GetAsync($"/api/v1/calls/{call["callId"]}")).ExpectAsync(HttpStatusCode.OK);
+        }
+        Assert.Equal(("Canceled", "deadline", 0), ((string)current["status"]!, (string)current["cancelReason"]!, (int)current["attempts"]!));
+    }
+}
