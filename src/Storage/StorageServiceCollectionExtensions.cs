@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Storage.Agents;
+using Orchestrator.Storage.Calls;
 using Orchestrator.Storage.Conversations;
 using Orchestrator.Storage.Database;
 using Orchestrator.Storage.Integrations;
@@ -42,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISipTrunkStore>(sp => sp.GetRequiredService<SqlSipTrunkStore>());
         services.TryAddSingleton<ISipTrunkDirectory>(sp => sp.GetRequiredService<SqlSipTrunkStore>());
         services.AddWebhookOutbox();
+        services.AddCallStorage();
         return services;
     }
 

@@ -70,6 +70,15 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
             new DialogueAdvanced("{\"s\":1}"),
             new Ended(FinishReasons.UserTerminated, ResultStatuses.Completed, null, at),
             new ResultStored(at),
+            new DialGateAnswer(false, "full", TimeSpan.FromMilliseconds(250)),
+            new DialGateCommands.Reserve("c", [DialPool.Trunk("t", 5, 2.5), DialPool.Agent("a", null)]),
+            new DialGateCommands.Acquire("c", [DialPool.Campaign("k", 20, 10)]),
+            new DialGateCommands.Renew("c", [DialPool.Trunk("t", null, null)]),
+            new DialGateCommands.Release("c"),
+            new DialGateCommands.Drop("c"),
+            DialGateCommands.GetUsage.Instance,
+            new DialGateCommands.Usage(2, new Dictionary<string, int> { ["trunk:t"] = 2 }),
+            Orchestrator.Actors.Dialer.CallDispatcher.Kick.Instance,
         };
     }
 

@@ -64,11 +64,11 @@ public sealed class ResultStoreTests
         await using var db = await StorageDatabase.CreateAsync(provider);
         for (var i = 0; i < 5; i++) await db.Results.SaveAsync(Result($"c{i}", startMinute: i));
 
-        var first = await db.Results.SearchAsync(new() { Page = 1, Size = 2 });
+        var first = await db.Results.SearchAsync(new() { Page = 0, Size = 2 });
         Assert.Equal(["c4", "c3"], first.Results.Select(r => r.ConversationId));
-        Assert.Equal((5, 1, 2, 3), (first.TotalCount, first.Page, first.Size, first.TotalPages));
-        Assert.Equal(["c0"], await Ids(db, new() { Page = 3, Size = 2 }));
-        Assert.Empty(await Ids(db, new() { Page = 4, Size = 2 }));
+        Assert.Equal((5, 0, 2, 3), (first.TotalCount, first.Page, first.Size, first.TotalPages));
+        Assert.Equal(["c0"], await Ids(db, new() { Page = 2, Size = 2 }));
+        Assert.Empty(await Ids(db, new() { Page = 3, Size = 2 }));
     }
 
     [Theory, SqliteCase, PostgresCase]

@@ -66,7 +66,7 @@ public sealed partial class ConversationDecider
             return ([], "The agent has no outboundSipConfig.trunkId to dial through");
         var dial = new PhoneDial(state.Endpoint, trunkId,
             TimeSpan.FromSeconds(AgentConfigValues.Number(sip, "ringTimeoutSeconds") ?? 30),
-            AgentConfigValues.String(sip, "fromUser"), AgentConfigValues.String(sip, "displayName"));
+            AgentConfigValues.String(sip, "fromUser"), AgentConfigValues.String(sip, "displayName"), state.ConversationId);
         return ([new StartVoice(voice, dial)], null);
     }
 

@@ -17,6 +17,10 @@ public sealed record AgentConfig
     /// <summary>Called before each dial attempt of a queued call; its reply can enrich or stop the attempt.</summary>
     public StartWebhookConfig? StartWebhook { get; init; }
     public AgentFeatures Features { get; init; } = new();
+    /// <summary><i>(ours)</i> At most this many of the agent's queued calls up at once, cluster-wide; null: no limit.</summary>
+    public int? MaxConcurrentCalls { get; init; }
+    /// <summary><i>(ours)</i> The retry policy of the agent's queued calls (rest.md, Retries); null: one attempt.</summary>
+    public JsonObject? Retry { get; init; }
 }
 
 public sealed record LlmConfig

@@ -3,7 +3,8 @@ namespace Orchestrator.Messages.Results;
 /// <summary>POST /callresults/search body (rest.md, Results).</summary>
 public sealed record ResultSearchRequest
 {
-    public int Page { get; init; } = 1;
+    /// <summary>0-based, as on the hosted platform.</summary>
+    public int Page { get; init; }
     public int Size { get; init; } = 20;
     public List<string>? AgentIds { get; init; }
     public List<string>? CallStatuses { get; init; }

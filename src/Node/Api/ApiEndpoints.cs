@@ -71,6 +71,7 @@ public static class ApiEndpoints
         api.MapWebIntegrations();
         api.MapCallResults();
         api.MapCalls();
+        Campaigns.CampaignEndpoints.MapCampaigns(api);
         api.MapSipTrunks();
         api.MapWebhooks();
         return app;

@@ -74,7 +74,8 @@ public static class AkkaSetup
                         ConversationRouter.Create(system, registry.Get<ConversationRegion>(), registry.Get<VoiceConversationRegion>()),
                         live, conversationSettings.ReviveInterval),
                     new ClusterSingletonOptions { Role = "conversation" },
-                    createProxyToo: false);
+                    createProxyToo: false)
+                .WithDialer(provider);
         });
         return services;
     }

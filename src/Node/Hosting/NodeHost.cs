@@ -26,6 +26,7 @@ public static class NodeHost
             .AddOrchestratorStorage(builder.Configuration)
             .AddOrchestratorApi(builder.Configuration, builder.Environment)
             .AddVoice(builder.Configuration)
+            .AddDialer(builder.Configuration)
             .AddConversationActors(builder.Configuration)
             .AddWebCallEndpoint(builder.Configuration)
             .AddOperations(builder.Configuration)

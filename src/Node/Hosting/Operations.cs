@@ -26,13 +26,7 @@ public static class Operations
             Predicate = c => c.Tags.Contains("liveness"), ResponseWriter = HealthReportWriter.WriteAsync,
         });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
-        app.MapGet("/api/v1/misc/concurrency", async (IRequiredActor<ConversationRegion> conversations, CancellationToken ct) =>
-        {
-            var region = await conversations.GetAsync(ct);
-            var stats = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5), ct);
-            var active = stats.Shards.Sum(s => s.EntityIds.Count);
-            return Results.Ok(new { active, concurrency = active, queued = 0 });
-        }).WithTags("Operations").WithName("getConcurrency").AddEndpointFilter<ApiKeyEndpointFilter>();
+        app.MapGet("/api/v1/misc/concurrency", ClusterConcurrency.GetAsync).WithTags("Operations").WithName("getConcurrency").AddEndpointFilter<ApiKeyEndpointFilter>();
         app.MapClusterStatus();
         return app;
     }

@@ -69,7 +69,7 @@ public static class VoiceSetup
                     MediaAddress = string.IsNullOrEmpty(o.AdvertisedAddress) ? null : IPAddress.Parse(o.AdvertisedAddress),
                 },
                 Rtp = new Orchestrator.Media.Rtp.RtpSessionOptions { BindAddress = bind, PortMin = o.PortMin, PortMax = o.PortMax },
-            });
+            }, sp.GetService<Orchestrator.Actors.Dialer.Gate.IDialGate>());
         });
         services.AddHostedService<RecognizerPrewarm>();
         services.AddSpeechEngines(configuration);

@@ -92,5 +92,7 @@ internal static class Schema
         """,
 
         .. Webhooks.WebhookOutboxSchema.Statements(d),
+        .. Calls.CallTables.Statements(d),
+        .. Campaigns.CampaignTables.Statements(d),
     ];
 }

@@ -9,7 +9,7 @@ public interface IResultStore : IConversationResultStore
     Task<ConversationResult?> GetAsync(string conversationId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Expects a validated request (page ≥ 1, size 1..1000, a known sort field); see
+    /// Expects a validated request (page ≥ 0, size 1..1000, a known sort field); see
     /// <see cref="ResultSearchFields"/>. Text search is case-insensitive over the transcript.
     /// </summary>
     Task<ResultSearchResponse> SearchAsync(ResultSearchRequest request, CancellationToken cancellationToken = default);

@@ -3,12 +3,15 @@ namespace Orchestrator.Storage.Results;
 /// <summary>The search vocabulary shared by the store and the API's validation.</summary>
 public static class ResultSearchFields
 {
-    public const int MaxPageSize = 1000;
+    /// <summary>rest.md, Results: size defaults to 20, at most 100.</summary>
+    public const int MaxPageSize = 100;
 
     /// <summary>Sort fields (matched case-insensitively) and the column each sorts by.</summary>
     public static readonly IReadOnlyDictionary<string, string> SortColumns =
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
+            ["createdTime"] = "started_at",
+            ["completedTime"] = "ended_at",
             ["startedAt"] = "started_at",
             ["endedAt"] = "ended_at",
             ["durationSeconds"] = "duration_seconds",

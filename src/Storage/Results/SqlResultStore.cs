@@ -30,14 +30,22 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, Webhoo
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = dialect.Command(connection, Upsert, transaction)
+        await using (var command = dialect.Command(connection, Upsert, transaction)
             .With("@id", result.ConversationId).With("@agent", result.AgentId).With("@callType", result.CallType)
             .With("@status", result.Status).With("@finish", result.FinishReason)
             .With("@started", result.StartedAt.ToUnixMs()).With("@ended", result.EndedAt.ToUnixMs())
             .With("@duration", result.DurationSeconds).With("@endpoint", result.Endpoint)
             .With("@campaign", CampaignIdOf(result)).With("@transcript", SearchableText(result))
-            .With("@doc", StoredJson.Serialize(result)).With("@saved", time.GetUtcNow().ToUnixMs());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            .With("@doc", StoredJson.Serialize(result)).With("@saved", time.GetUtcNow().ToUnixMs()))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+
+        // Dialer: a conversation that ran a queued call's attempt records the attempt's outcome on the call
+        // in this same transaction (Completed, Failed, Canceled or Queued for a retry). Idempotent, since the
+        // conversation retries this save until it succeeds: an attempt already recorded changes nothing.
+        if (result.CallId is { } callId && result.Attempt is { } attempt)
+            await Calls.CallAttemptEnding.EndAsync(dialect, connection, transaction, callId, attempt, result.FinishReason, result,
+                Calls.SqlCallStore.Truncate(time.GetUtcNow()), cancellationToken);
+
         var webhookWritten = await EnqueueResultWebhookAsync(connection, transaction, result, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (webhookWritten) webhookSignal?.Notify();
@@ -55,14 +63,31 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, Webhoo
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var select = dialect.Command(connection, "SELECT doc FROM orch_conversation_results WHERE conversation_id = @id")
+        await using var select = dialect.Command(connection,
+                "SELECT doc, status, finish_reason, ended_at FROM orch_conversation_results WHERE conversation_id = @id")
             .With("@id", conversationId);
-        return await select.ExecuteScalarAsync(cancellationToken) is string doc ? StoredJson.Deserialize<ConversationResult>(doc) : null;
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// The status columns win over the document: a campaign's cancel updates thousands of queued calls'
+    /// rows with one statement that sets only the columns.
+    /// </summary>
+    private static ConversationResult Read(DbDataReader reader)
+    {
+        var result = StoredJson.Deserialize<ConversationResult>(reader.GetString(0));
+        var endedAt = reader.GetInt64(3);
+        return result with
+        {
+            Status = reader.GetString(1), FinishReason = reader.GetString(2),
+            EndedAt = endedAt > 0 ? DbExtensions.FromUnixMs(endedAt) : result.EndedAt,
+        };
     }
 
     public async Task<ResultSearchResponse> SearchAsync(ResultSearchRequest request, CancellationToken cancellationToken = default)
     {
-        var page = Math.Max(1, request.Page);
+        var page = Math.Max(0, request.Page);
         var size = Math.Clamp(request.Size, 1, ResultSearchFields.MaxPageSize);
 
         await using var connection = dialect.CreateConnection();
@@ -78,15 +103,15 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, Webhoo
         await using var select = dialect.Command(connection, "");
         BuildWhere(request, select);
         select.CommandText =
-            $"SELECT r.doc FROM orch_conversation_results r{where} " +
+            $"SELECT r.doc, r.status, r.finish_reason, r.ended_at FROM orch_conversation_results r{where} " +
             $"ORDER BY r.{sortColumn} {direction}, r.conversation_id {direction} LIMIT @take OFFSET @skip";
-        select.With("@take", size).With("@skip", (long)(page - 1) * size);
+        select.With("@take", size).With("@skip", (long)page * size);
 
         var results = new List<ConversationResult>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                results.Add(StoredJson.Deserialize<ConversationResult>(reader.GetString(0)));
+                results.Add(Read(reader));
         }
         var totalPages = (int)((total + (long)size - 1) / size);
         return new ResultSearchResponse(results, total, page, size, totalPages);
@@ -95,7 +120,9 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, Webhoo
     /// <summary>Adds the filters' parameters to <paramref name="command"/> and returns the WHERE clause.</summary>
     private string BuildWhere(ResultSearchRequest request, DbCommand command)
     {
-        var clauses = new List<string>();
+        // A queued call's attempts are stored under their own conversation ids and read by them; the search
+        // shows the call once, as the row under its call id (Storage/Calls/CallResultRows).
+        var clauses = new List<string> { "NOT EXISTS (SELECT 1 FROM orch_call_attempts a WHERE a.conversation_id = r.conversation_id)" };
 
         void In(string column, List<string>? values, string prefix)
         {
@@ -131,19 +158,23 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, Webhoo
         var i = 0;
         foreach (var (key, value) in request.AdditionalDataFilters ?? [])
         {
-            clauses.Add(dialect.JsonPropertyEquals("r.doc", "additionalData", $"@adk{i}", $"@adv{i}"));
+            var matchesData = dialect.JsonPropertyEquals("r.doc", "additionalData", $"@adk{i}", $"@adv{i}");
+            // Batch tools watch a campaign with callAdditionalData.campaignId: the call's own campaign matches too.
+            clauses.Add(ResultSearchFields.AdditionalDataKey(key).Equals(ResultSearchFields.CampaignIdKey, StringComparison.OrdinalIgnoreCase)
+                ? $"(r.campaign_id = @adv{i} OR {matchesData})"
+                : matchesData);
             command.With($"@adk{i}", ResultSearchFields.AdditionalDataKey(key)).With($"@adv{i}", value);
             i++;
         }
-        return clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
+        return " WHERE " + string.Join(" AND ", clauses);
     }
 
     private static string? CampaignIdOf(ConversationResult result) =>
-        result.AdditionalData is not null && result.AdditionalData.TryGetPropertyValue(ResultSearchFields.CampaignIdKey, out var node)
-        && node is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
+        result.CampaignId ?? (result.AdditionalData is not null && result.AdditionalData.TryGetPropertyValue(ResultSearchFields.CampaignIdKey, out var node)
+        && node is JsonValue value && value.TryGetValue<string>(out var id) ? id : null);
 
     /// <summary>Lower-cased once here so a case-insensitive search is a plain substring test in either database.</summary>
-    private static string SearchableText(ConversationResult result)
+    internal static string SearchableText(ConversationResult result)
     {
         var text = new StringBuilder();
         foreach (var entry in result.Transcription ?? [])

@@ -54,15 +54,16 @@ public sealed class CallResultsApiTests(ApiNodeFixture fixture)
     }
 
     [Fact]
-    public async Task Search_pages_newest_first_by_default()
+    public async Task Search_pages_newest_first_by_default_and_pages_are_0_based()
     {
         var agent = await SeedAsync(R("c0", 0), R("c1", 1), R("c2", 2), R("c3", 3), R("c4", 4));
 
-        var (ids, body) = await SearchAsync(agent, new JsonObject { ["page"] = 2, ["size"] = 2 });
+        var (ids, body) = await SearchAsync(agent, new JsonObject { ["page"] = 1, ["size"] = 2 });
+        Assert.Equal(["c4", "c3"], (await SearchAsync(agent, new JsonObject { ["page"] = 0, ["size"] = 2 })).Ids);
 
         Assert.Equal(["c2", "c1"], ids);
         Assert.Equal(5, (int)body["totalCount"]!);
-        Assert.Equal(2, (int)body["page"]!);
+        Assert.Equal(1, (int)body["page"]!);
         Assert.Equal(2, (int)body["size"]!);
         Assert.Equal(3, (int)body["totalPages"]!);
     }
@@ -120,14 +121,14 @@ public sealed class CallResultsApiTests(ApiNodeFixture fixture)
     {
         var response = await Client.PostAsync("/api/v1/callresults/search", content: null);
         var body = await response.ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(1, (int)body["page"]!);
+        Assert.Equal(0, (int)body["page"]!);
         Assert.Equal(20, (int)body["size"]!);
     }
 
     [Theory]
-    [InlineData("""{"page": 0}""", "page")]
+    [InlineData("""{"page": -1}""", "page")]
     [InlineData("""{"size": 0}""", "size")]
-    [InlineData("""{"size": 1001}""", "size")]
+    [InlineData("""{"size": 101}""", "size")]
     [InlineData("""{"sortField": "name"}""", "sortField")]
     [InlineData("""{"sortDirection": "up"}""", "sortDirection")]
     [InlineData("""{"callStatuses": ["Done"]}""", "callStatuses[0]")]

@@ -10,10 +10,10 @@ using Orchestrator.Storage.Telephony;
 
 namespace Orchestrator.Node.Tests.Phone;
 
-/// <summary>POST /calls places an onPhone conversation without a socket; GET /calls/{id} follows it.</summary>
+/// <summary>POST /calls queues a call; the dispatcher dials it through the trunk within its limits; GET /calls/{id} follows it.</summary>
 public sealed class CallsApiTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
 {
-    private async Task<Agent> PhoneAgentAsync(SippProcess sipp, int? maxConcurrentCalls = null)
+    private async Task<Agent> PhoneAgentAsync(SippProcess sipp, int? maxConcurrentCalls = null, JsonObject? retry = null)
     {
         var trunk = await fixture.Node.Services.GetRequiredService<ISipTrunkStore>().CreateAsync(new SipTrunk
         {
@@ -22,70 +22,102 @@ public sealed class CallsApiTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var agent = ChatNodeFixture.DemoAgent();
         return await fixture.CreateAgentAsync(agent with
         {
-            Config = agent.Config with { OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id } },
+            Config = agent.Config with { OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id }, Retry = retry },
         });
     }
 
+    private static async Task<JsonObject> WaitForStatusAsync(HttpClient http, string callId, params string[] statuses)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var current = (await http.GetFromJsonAsync<JsonObject>($"/api/v1/calls/{callId}"))!;
+            if (statuses.Contains(current["status"]!.GetValue<string>())) return current;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Call {callId} never reached {string.Join("/", statuses)}");
+    }
+
     [Fact]
-    public async Task A_placed_call_runs_at_once_and_its_outcome_is_readable()
+    public async Task A_queued_call_is_dialled_and_its_outcome_is_readable()
     {
         await using var sipp = await SippProcess.StartAsync("callee-bye.xml");
         var agent = await PhoneAgentAsync(sipp);
         using var http = fixture.Node.CreateClient();
         var response = await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}",
-            new { endpoint = "2000", additionalData = new { firstName = "Ada" } });
+            new { endpoint = "2000", additionalData = new { firstName = "Ada" }, timezone = "America/New_York" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var call = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         var id = call["callId"]!.GetValue<string>();
-        Assert.Equal((id, "Running", "2000"), (call["conversationId"]!.GetValue<string>(), call["status"]!.GetValue<string>(), call["endpoint"]!.GetValue<string>()));
+        Assert.Equal(("Queued", "2000", 0, 1), (call["status"]!.GetValue<string>(), call["endpoint"]!.GetValue<string>(),
+            call["attempts"]!.GetValue<int>(), call["priority"]!.GetValue<int>()));
+        Assert.NotNull(call["nextScheduleTime"]);
+        var deadline = call["callDeadline"]!.GetValue<DateTimeOffset>() - call["createdTime"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(TimeSpan.FromHours(24), deadline);
 
-        JsonObject? done = null;
-        for (var i = 0; i < 100 && done is null; i++)
-        {
-            var current = await http.GetFromJsonAsync<JsonObject>($"/api/v1/calls/{id}");
-            if (current!["status"]!.GetValue<string>() != "Running") done = current;
-            else await Task.Delay(150);
-        }
-        Assert.NotNull(done);
-        Assert.Equal("Completed", done!["status"]!.GetValue<string>());
+        var done = await WaitForStatusAsync(http, id, "Completed", "Failed", "Canceled");
+        Assert.Equal("Completed", done["status"]!.GetValue<string>());
+        Assert.Equal((1, "callee_hangup"), (done["attempts"]!.GetValue<int>(), done["lastOutcome"]!.GetValue<string>()));
         Assert.NotNull(done["completedTime"]);
-        var result = await http.GetFromJsonAsync<JsonObject>($"/api/v1/callresults/{id}");
-        Assert.Equal(("onPhone", "callee_hangup"), (result!["callType"]!.GetValue<string>(), result["finishReason"]!.GetValue<string>()));
-        Assert.Equal("Ada", result["additionalData"]!["firstName"]!.GetValue<string>());
+        var conversationId = done["conversationId"]!.GetValue<string>();
+        Assert.Equal(conversationId, done["attemptHistory"]![0]!["conversationId"]!.GetValue<string>());
+
+        // The call's row is the full result of its last attempt; the attempt's own result is read by its conversation id.
+        var row = await fixture.Node.WaitForResultAsync(id);
+        Assert.Equal(("onPhone", "callee_hangup", "Completed"), (row["callType"]!.GetValue<string>(), row["finishReason"]!.GetValue<string>(),
+            row["status"]!.GetValue<string>()));
+        Assert.Equal("Ada", row["additionalData"]!["firstName"]!.GetValue<string>());
+        var attempt = await fixture.Node.WaitForResultAsync(conversationId);
+        Assert.Equal((id, 1, conversationId), (attempt["callId"]!.GetValue<string>(), attempt["attempts"]!.GetValue<int>(),
+            attempt["conversationId"]!.GetValue<string>()));
     }
 
     [Fact]
-    public async Task Bad_requests_name_the_field_and_unknown_calls_are_404()
+    public async Task A_trunk_at_its_limit_queues_the_next_call_until_the_first_ends()
     {
-        using var http = fixture.Node.CreateClient();
-        var noAgent = await http.PostAsJsonAsync("/api/v1/calls", new { endpoint = "1" });
-        Assert.Equal(HttpStatusCode.BadRequest, noAgent.StatusCode);
-        Assert.Contains("agentId", await noAgent.Content.ReadAsStringAsync());
-
-        var noEndpoint = await http.PostAsJsonAsync($"/api/v1/calls?agentId={fixture.Agent.AgentId}", new { });
-        var body = await noEndpoint.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, noEndpoint.StatusCode);
-        Assert.Contains("endpoint", body);
-        Assert.Contains("outboundSipConfig", body); // the demo agent has no trunk
-
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/v1/calls/{Guid.NewGuid()}")).StatusCode);
-    }
-
-    [Fact]
-    public async Task A_trunk_at_its_concurrency_limit_answers_429()
-    {
-        await using var sipp = await SippProcess.StartAsync("uas", extra: "-rtp_echo");
+        await using var sipp = await SippProcess.StartAsync("callee-bye.xml", extra: $"-m 2 {SippMessageLog.TraceArgs}");
         var agent = await PhoneAgentAsync(sipp, maxConcurrentCalls: 1);
         using var http = fixture.Node.CreateClient();
-        var first = await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}", new { endpoint = "3000" });
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        HttpResponseMessage? second = null;
-        for (var i = 0; i < 50; i++)
+        var first = (await (await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}", new { endpoint = "3000", priority = 5 }))
+            .Content.ReadFromJsonAsync<JsonObject>())!["callId"]!.GetValue<string>();
+        var second = (await (await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}", new { endpoint = "3001" }))
+            .Content.ReadFromJsonAsync<JsonObject>())!["callId"]!.GetValue<string>();
+
+        await WaitForStatusAsync(http, first, "Running");
+        var deleteRunning = await http.DeleteAsync($"/api/v1/calls/{first}");
+        Assert.Equal(HttpStatusCode.Conflict, deleteRunning.StatusCode);
+        Assert.Contains("Running", await deleteRunning.Content.ReadAsStringAsync());
+
+        Assert.Equal("Completed", (await WaitForStatusAsync(http, first, "Completed", "Failed"))["status"]!.GetValue<string>());
+        Assert.Equal("Completed", (await WaitForStatusAsync(http, second, "Completed", "Failed"))["status"]!.GetValue<string>());
+        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+
+        // At the callee: the second INVITE came only after the first call's BYE (one call up at a time).
+        var log = SippMessageLog.Read(sipp);
+        var invites = log.Select((m, i) => (m, i)).Where(x => x.m.Received && x.m.IsRequest("INVITE")).Select(x => x.i).ToList();
+        var byes = log.Select((m, i) => (m, i)).Where(x => !x.m.Received && x.m.IsRequest("BYE")).Select(x => x.i).ToList();
+        Assert.Equal(2, invites.Count);
+        Assert.True(invites[1] > byes[0], "the second call was dialled while the first was up");
+        Assert.Contains("3000@", log[invites[0]].FirstLine); // the higher priority first
+    }
+
+    [Fact]
+    public async Task A_busy_number_is_tried_exactly_max_attempts_times()
+    {
+        await using var sipp = await SippProcess.StartAsync("busy.xml", extra: $"-m 3 {SippMessageLog.TraceArgs}");
+        var agent = await PhoneAgentAsync(sipp, retry: new JsonObject
         {
-            second = await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}", new { endpoint = "3001" });
-            if (second.StatusCode == HttpStatusCode.TooManyRequests) break;
-            await Task.Delay(100); // the first call takes its slot when it dials
-        }
-        Assert.Equal(HttpStatusCode.TooManyRequests, second!.StatusCode);
+            ["maxAttempts"] = 2, ["on"] = new JsonArray("busy"), ["backoffSeconds"] = new JsonArray(1),
+        });
+        using var http = fixture.Node.CreateClient();
+        var call = (await (await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}", new { endpoint = "4000" }))
+            .Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(2, call["maxAttempts"]!.GetValue<int>());
+
+        var failed = await WaitForStatusAsync(http, call["callId"]!.GetValue<string>(), "Failed", "Completed", "Canceled");
+        Assert.Equal(("Failed", "busy", 2), (failed["status"]!.GetValue<string>(), failed["lastOutcome"]!.GetValue<string>(),
+            failed["attempts"]!.GetValue<int>()));
+        Assert.Equal(["busy", "busy"], failed["attemptHistory"]!.AsArray().Select(a => a!["outcome"]!.GetValue<string>()));
+        await Task.Delay(1500); // a third attempt would be due by now
+        Assert.Equal(2, SippMessageLog.Read(sipp).Count(m => m.Received && m.IsRequest("INVITE")));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orchestrator.Actors.Dialer.Gate;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Actors.Voice.Legs;
 using Orchestrator.Media.Rtp;
@@ -6,28 +7,27 @@ using Orchestrator.Media.Sip.Auth;
 using Orchestrator.Media.Sip.Calls;
 using Orchestrator.Media.Sip.Messages;
 using Orchestrator.Media.Sip.Transport;
+using Orchestrator.Messages.Calls;
 using Orchestrator.Messages.Telephony;
 
 namespace Orchestrator.Actors.Voice;
 
 /// <summary>
 /// The node's phone side: one SIP user agent per transport (started on first use), trunks looked up
-/// by id, and each trunk's limits. Limits are per node and simple: at most
-/// <see cref="SipTrunk.MaxConcurrentCalls"/> calls up at once, and at most <see cref="SipTrunk.CpsLimit"/>
-/// dials started in any one-second window; a dial over either fails at once (nothing is queued).
+/// by id, and each trunk's limits. Limits are kept by the dial gate (<see cref="IDialGate"/>, the
+/// cluster's in a node): at most <see cref="SipTrunk.MaxConcurrentCalls"/> calls up at once and at
+/// most <see cref="SipTrunk.CpsLimit"/> INVITEs in any one-second window. A socket's dial over a limit
+/// fails at once; a queued call's, whose slot the dialer reserved, waits for its dial token.
 /// </summary>
-public sealed class SipTelephony(ISipTrunkDirectory trunks, SipTelephonyOptions? options = null) : IAsyncDisposable
+public sealed class SipTelephony(ISipTrunkDirectory trunks, SipTelephonyOptions? options = null, IDialGate? gate = null) : IAsyncDisposable
 {
     private readonly SipTelephonyOptions _options = options ?? new SipTelephonyOptions();
     private readonly ConcurrentDictionary<SipTransportKind, Lazy<SipUserAgent>> _agents = new();
-    private readonly ConcurrentDictionary<string, TrunkUsage> _usage = new();
+    private readonly IDialGate _gate = gate ?? new LocalDialGate();
 
     public SipTelephonyOptions Options => _options;
 
     public Task<SipTrunk?> FindTrunkAsync(string trunkId, CancellationToken ct = default) => trunks.FindAsync(trunkId, ct);
-
-    /// <summary>Why a new call through the trunk would be refused now, or null.</summary>
-    public string? CheckLimits(SipTrunk trunk) => Usage(trunk.Id).Check(trunk, DateTime.UtcNow, reserve: false);
 
     /// <summary>The SIP URI to dial: a SIP URI as given, or a number at the trunk's server.</summary>
     public static SipUri TargetOf(string endpoint, SipTrunk trunk)
@@ -48,8 +48,16 @@ public sealed class SipTelephony(ISipTrunkDirectory trunks, SipTelephonyOptions?
         {
             var trunk = await trunks.FindAsync(dial.TrunkId, ct).ConfigureAwait(false)
                 ?? throw new SipLegRefusedException($"SIP trunk '{dial.TrunkId}' does not exist");
-            var usage = Usage(trunk.Id);
-            if (usage.Check(trunk, DateTime.UtcNow, reserve: true) is { } refusal) throw new SipLegRefusedException(refusal);
+            IDisposable lease;
+            try
+            {
+                lease = await _gate.AcquireAsync(dial.ConversationId ?? Guid.NewGuid().ToString(),
+                    [DialPool.Trunk(trunk.Id, trunk.MaxConcurrentCalls, trunk.CpsLimit)], ct).ConfigureAwait(false);
+            }
+            catch (DialRefusedException refused)
+            {
+                throw new SipLegRefusedException(refused.Message);
+            }
             try
             {
                 var agent = Agent(trunk.Transport == SipTrunkTransports.Tcp ? SipTransportKind.Tcp : SipTransportKind.Udp);
@@ -62,18 +70,16 @@ public sealed class SipTelephony(ISipTrunkDirectory trunks, SipTelephonyOptions?
                     Credentials = trunk.AuthUser is { } user ? new SipCredentials(user, trunk.AuthPassword ?? "") : null,
                     RingTimeout = dial.RingTimeout,
                 };
-                return new SipDialPlan(agent, options, usage.Release);
+                return new SipDialPlan(agent, options, lease.Dispose);
             }
             catch
             {
-                usage.Release();
+                lease.Dispose();
                 throw;
             }
         }, _options.Rtp);
 
     private static string SipTrunkValidatorHost(string server) => SipUri.Parse("sip:" + server).Host;
-
-    private TrunkUsage Usage(string trunkId) => _usage.GetOrAdd(trunkId, _ => new TrunkUsage());
 
     private SipUserAgent Agent(SipTransportKind transport) =>
         _agents.GetOrAdd(transport, t => new Lazy<SipUserAgent>(() => SipUserAgent.Start(_options.UserAgent with { Transport = t }))).Value;
@@ -82,36 +88,6 @@ public sealed class SipTelephony(ISipTrunkDirectory trunks, SipTelephonyOptions?
     {
         foreach (var agent in _agents.Values)
             if (agent.IsValueCreated) await agent.Value.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private sealed class TrunkUsage
-    {
-        private readonly object _gate = new();
-        private readonly Queue<DateTime> _recentDials = new();
-        private int _active;
-
-        public string? Check(SipTrunk trunk, DateTime now, bool reserve)
-        {
-            lock (_gate)
-            {
-                while (_recentDials.Count > 0 && now - _recentDials.Peek() >= TimeSpan.FromSeconds(1)) _recentDials.Dequeue();
-                if (trunk.MaxConcurrentCalls is int max && _active >= max)
-                    return $"SIP trunk '{trunk.Name}' has reached its maxConcurrentCalls ({max})";
-                if (trunk.CpsLimit is double cps && _recentDials.Count >= Math.Max(1, (int)Math.Floor(cps)))
-                    return $"SIP trunk '{trunk.Name}' has reached its cpsLimit ({cps} calls per second)";
-                if (reserve)
-                {
-                    _active++;
-                    _recentDials.Enqueue(now);
-                }
-                return null;
-            }
-        }
-
-        public void Release()
-        {
-            lock (_gate) _active = Math.Max(0, _active - 1);
-        }
     }
 }
 

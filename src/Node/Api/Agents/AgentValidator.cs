@@ -54,6 +54,7 @@ public sealed partial class AgentValidator
             errors.Add("config.llmConfig.vendor", $"vendor must be one of: {string.Join(", ", LlmVendors)}.");
 
         ValidateTools(config.Tools, errors);
+        Calls.AgentDialerFields.Validate(agent, errors);
 
         if (config.ResultWebhook is { } webhook)
             ValidateWebhook("config.resultWebhook", webhook.Url, webhook.Headers, errors);

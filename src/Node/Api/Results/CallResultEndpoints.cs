@@ -12,14 +12,14 @@ internal static class CallResultEndpoints
         var results = api.MapGroup("/callresults").WithTags("Call results");
 
         results.MapGet("/{conversationId}", Get).WithName("GetCallResult")
-            .Produces<ConversationResult>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<ResultRow>().ProducesProblem(StatusCodes.Status404NotFound);
         results.MapPost("/search", Search).WithName("SearchCallResults")
-            .Accepts<ResultSearchRequest>("application/json").Produces<ResultSearchResponse>().ProducesValidationProblem();
+            .Accepts<ResultSearchRequest>("application/json").Produces<ResultRowPage>().ProducesValidationProblem();
     }
 
     private static async Task<IResult> Get(string conversationId, IResultStore store, CancellationToken ct) =>
         await store.GetAsync(conversationId, ct) is { } result
-            ? TypedResults.Ok(result)
+            ? TypedResults.Ok(ResultRow.From(result))
             : ApiProblems.NotFound("conversation result", conversationId);
 
     private static async Task<IResult> Search(HttpRequest request, IResultStore store, CancellationToken ct)
@@ -28,6 +28,6 @@ internal static class CallResultEndpoints
         if (!body.IsValid) return body.Error!;
         var (search, errors) = ResultSearchValidator.Validate(body.Value!);
         if (errors.Count > 0) return ApiProblems.Validation(errors);
-        return TypedResults.Ok(await store.SearchAsync(search, ct));
+        return TypedResults.Ok(ResultRowPage.From(await store.SearchAsync(search, ct)));
     }
 }

@@ -7,13 +7,14 @@ namespace Orchestrator.Node.Api.Results;
 /// <summary>Checks POST /callresults/search and spells statuses and call types as they are stored.</summary>
 internal static class ResultSearchValidator
 {
-    private static readonly string[] Statuses = [ResultStatuses.Completed, ResultStatuses.Failed, ResultStatuses.Canceled];
+    /// <summary>A row's status is its call's (a queued call is a row from its creation).</summary>
+    private static readonly string[] Statuses = Orchestrator.Messages.Calls.CallStatuses.All;
 
     public static (ResultSearchRequest Request, Dictionary<string, string[]> Errors) Validate(ResultSearchRequest request)
     {
         var errors = new ValidationErrors();
-        if (request.Page < 1)
-            errors.Add("page", "page must be 1 or more.");
+        if (request.Page < 0)
+            errors.Add("page", "page must be 0 or more (pages are 0-based).");
         if (request.Size is < 1 or > ResultSearchFields.MaxPageSize)
             errors.Add("size", $"size must be from 1 to {ResultSearchFields.MaxPageSize}.");
         if (request.SortField is { Length: > 0 } sort && !ResultSearchFields.SortColumns.ContainsKey(sort))

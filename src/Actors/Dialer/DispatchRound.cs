@@ -1,0 +1,133 @@
+using Akka.Actor;
+using Orchestrator.Actors.Dialer.Ports;
+using Orchestrator.Actors.Dialer.Scheduling;
+using Orchestrator.Actors.Ports;
+using Orchestrator.Messages.Agents;
+using Orchestrator.Messages.Calls;
+using Orchestrator.Messages.Results;
+
+namespace Orchestrator.Actors.Dialer;
+
+/// <summary>What one round did, for the dispatcher to decide when to run the next.</summary>
+public sealed record RoundReport(int Started, int Due, bool BatchFull);
+
+/// <summary>
+/// One pass of the dispatcher over the queue, off the actor's thread (the database calls block on
+/// SQLite): cancel calls past their deadline, end attempts whose conversation never started, then
+/// start the due calls in queue order as far as the gate's limits allow. It reads everything from
+/// the table and the gate, so any node's dispatcher can run the next round.
+/// </summary>
+public sealed class DispatchRound(
+    ICallQueue queue, IDialerAgents agents, IDialerCampaigns campaigns, ISipTrunkDirectory trunks, IActorRef gate, ConversationStarter starter,
+    ICallLifecycleNotifier notifier, DispatcherSettings settings, TimeProvider time)
+{
+    public async Task<RoundReport> RunAsync(bool checkOrphans, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var id in await queue.CancelExpiredAsync(now, 500, ct).ConfigureAwait(false))
+            await notifier.CanceledAsync(id, CancelReasons.Deadline, ct).ConfigureAwait(false);
+        if (checkOrphans) await EndOrphansAsync(now, ct).ConfigureAwait(false);
+
+        var due = await queue.PickDueAsync(now, settings.BatchSize, ct).ConfigureAwait(false);
+        var agentCache = new Dictionary<string, Agent?>();
+        var campaignCache = new Dictionary<string, DialerCampaign?>();
+        var blocked = new HashSet<string>(); // pools found full this round: later calls in them wait too
+        var starts = new List<Task>();
+        foreach (var call in due)
+        {
+            if (!agentCache.TryGetValue(call.AgentId, out var agent))
+                agentCache[call.AgentId] = agent = await agents.FindAsync(call.AgentId, ct).ConfigureAwait(false);
+            if (agent is null || !agent.IsEnabled) continue; // a disabled agent's queued calls wait
+            DialerCampaign? campaign = null;
+            if (call.CampaignId is { } campaignId)
+            {
+                if (!campaignCache.TryGetValue(campaignId, out campaign))
+                    campaignCache[campaignId] = campaign = await campaigns.FindAsync(campaignId, ct).ConfigureAwait(false);
+                if (campaign is not null && campaign.Status != "Active") continue; // a paused campaign starts no new attempts
+            }
+
+            var schedule = ScheduleParser.Parse(agent.Schedule).Schedule ?? CallSchedule.Always;
+            var standing = CallRules.WhenDue(call.Timing, schedule, time.GetUtcNow());
+            if (standing.Status == CallStatuses.Canceled)
+            {
+                if (await queue.CancelQueuedAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false))
+                    await notifier.CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (standing.Status == CallStatuses.Queued)
+            {
+                await queue.RescheduleAsync(call.CallId, standing.NextScheduleTime!.Value, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var pools = await PoolsAsync(agent, campaign, ct).ConfigureAwait(false);
+            if (pools.Any(p => blocked.Contains(p.Key))) continue;
+            var attempt = call.Attempts + 1;
+            var leaseKey = AttemptConversationIds.For(call.CallId, attempt);
+            var answer = await gate.Ask<DialGateAnswer>(new DialGateCommands.Reserve(leaseKey, pools), settings.AskTimeout, ct).ConfigureAwait(false);
+            if (!answer.Granted)
+            {
+                // Keep the order within a pool: nothing behind a full pool starts before the call that waits for it.
+                foreach (var p in pools) blocked.Add(p.Key);
+                continue;
+            }
+            if (!await queue.ClaimAsync(call.CallId, call.Attempts, time.GetUtcNow(), ct).ConfigureAwait(false))
+            {
+                gate.Tell(new DialGateCommands.Drop(leaseKey));
+                continue;
+            }
+            starts.Add(StartAsync(agent, call, attempt, leaseKey, ct));
+        }
+        await Task.WhenAll(starts).ConfigureAwait(false);
+        return new RoundReport(starts.Count, due.Count, due.Count >= settings.BatchSize);
+    }
+
+    private async Task StartAsync(Agent agent, DueCall call, int attempt, string leaseKey, CancellationToken ct)
+    {
+        var decision = await notifier.BeforeAttemptAsync(call, attempt, ct).ConfigureAwait(false);
+        if (!decision.Proceed)
+        {
+            gate.Tell(new DialGateCommands.Drop(leaseKey));
+            await EndWithoutConversationAsync(call.CallId, attempt, FinishReasons.Rejected, ct).ConfigureAwait(false);
+            return;
+        }
+        var data = (System.Text.Json.Nodes.JsonObject)call.AdditionalData.DeepClone();
+        foreach (var (key, value) in decision.AdditionalData ?? []) data[key] = value?.DeepClone();
+        var (outcome, _) = await starter.StartAsync(agent, call, attempt, data, ct).ConfigureAwait(false);
+        // Rejected: the conversation exists already, so this attempt was started before and its result will
+        // record it. No answer: the orphan check decides later, from whether the conversation exists.
+        if (outcome == ConversationStarter.Outcome.Rejected) gate.Tell(new DialGateCommands.Drop(leaseKey));
+    }
+
+    private async Task<IReadOnlyList<DialPool>> PoolsAsync(Agent agent, DialerCampaign? campaign, CancellationToken ct)
+    {
+        var pools = new List<DialPool>();
+        if (agent.Config.OutboundSipConfig?["trunkId"]?.ToString() is { Length: > 0 } trunkId
+            && await trunks.FindAsync(trunkId, ct).ConfigureAwait(false) is { } trunk)
+            pools.Add(DialPool.Trunk(trunk.Id, trunk.MaxConcurrentCalls, trunk.CpsLimit));
+        if (agent.Config.MaxConcurrentCalls is int agentMax) pools.Add(DialPool.Agent(agent.AgentId, agentMax));
+        if (campaign is not null) pools.Add(DialPool.Campaign(campaign.CampaignId, campaign.Concurrency, campaign.CpsLimit));
+        return pools;
+    }
+
+    /// <summary>
+    /// Attempts claimed long ago whose conversation does not exist were claimed by a dispatcher that
+    /// died before it dialled: they end as <c>error</c> (the retry policy decides). Asking the
+    /// conversation, not a list, is what makes this safe: one that started answers that it exists.
+    /// </summary>
+    private async Task EndOrphansAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var claim in await queue.ListClaimedAsync(now - settings.OrphanGrace, 100, ct).ConfigureAwait(false))
+        {
+            if (await starter.ExistsAsync(claim.ConversationId, ct).ConfigureAwait(false) is not false) continue;
+            await EndWithoutConversationAsync(claim.CallId, claim.Attempt, FinishReasons.Error, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EndWithoutConversationAsync(string callId, int attempt, string outcome, CancellationToken ct)
+    {
+        var status = await queue.EndAttemptAsync(callId, attempt, outcome, time.GetUtcNow(), ct).ConfigureAwait(false);
+        if (status == CallStatuses.Failed) await notifier.FailedForGoodAsync(callId, outcome, ct).ConfigureAwait(false);
+        else if (status == CallStatuses.Canceled) await notifier.CanceledAsync(callId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+    }
+}
