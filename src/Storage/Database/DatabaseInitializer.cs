@@ -18,10 +18,31 @@ public sealed class DatabaseInitializer(SqlDialect dialect, ILogger<DatabaseInit
         dialect.PrepareEnvironment();
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        foreach (var sql in dialect.PreparationStatements.Concat(Schema.Statements(dialect)))
+        foreach (var sql in dialect.PreparationStatements)
         {
             await using var command = dialect.Command(connection, sql);
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (dialect.SchemaLockStatement is { } schemaLock)
+        {
+            // The lock is held until this transaction ends, so concurrent nodes create the schema one after another.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var lockCommand = dialect.Command(connection, schemaLock, transaction))
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var sql in Schema.Statements(dialect))
+            {
+                await using var command = dialect.Command(connection, sql, transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            foreach (var sql in Schema.Statements(dialect))
+            {
+                await using var command = dialect.Command(connection, sql);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         _logger.LogInformation("Storage schema ready on {Provider}", dialect.Name);
     }

@@ -12,6 +12,10 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         _dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
+    // Nodes of a cluster start together on one database, and PostgreSQL's CREATE … IF NOT EXISTS
+    // is not safe against a concurrent twin (a unique violation in pg_class): one creator at a time.
+    public override string? SchemaLockStatement => "SELECT pg_advisory_xact_lock(7274001)";
+
     public override string Name => StorageProviders.Postgres;
     public override string BooleanType => "BOOLEAN";
     public override string DoubleType => "DOUBLE PRECISION";

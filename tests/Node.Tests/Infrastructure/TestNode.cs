@@ -57,6 +57,24 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>The stored result of a conversation, polled until it is there or <paramref name="wait"/> passes.</summary>
+    /// <summary>
+    /// Waits until a queued call (POST /calls) is Completed, Failed or Canceled, then returns its
+    /// results row, which by then is the full result of its last attempt.
+    /// </summary>
+    public async Task<System.Text.Json.Nodes.JsonObject> WaitForCallEndAsync(string callId, TimeSpan? wait = null)
+    {
+        using var http = CreateClient();
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var call = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(http, $"/api/v1/calls/{callId}");
+            if (call?["status"]?.GetValue<string>() is "Completed" or "Failed" or "Canceled")
+                return await WaitForResultAsync(callId);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Call {callId} did not end (status {call?["status"]})");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<System.Text.Json.Nodes.JsonObject> WaitForResultAsync(string conversationId, TimeSpan? wait = null)
     {
         using var http = CreateClient();

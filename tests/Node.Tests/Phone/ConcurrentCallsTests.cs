@@ -63,7 +63,7 @@ public sealed class ConcurrentCallsTests(ITestOutputHelper output)
             }));
             Assert.Equal(Calls, placed.Distinct().Count());
 
-            var results = await Task.WhenAll(placed.Select(id => node.WaitForResultAsync(id, TimeSpan.FromSeconds(150))));
+            var results = await Task.WhenAll(placed.Select(id => node.WaitForCallEndAsync(id, TimeSpan.FromSeconds(150))));
             var reasons = results.Select(r => r["finishReason"]!.GetValue<string>()).ToList();
             output.WriteLine($"round {round}: " + string.Join(", ", reasons.GroupBy(r => r).Select(g => $"{g.Key} × {g.Count()}")));
             Assert.All(results, r => Assert.Equal("onPhone", r["callType"]!.GetValue<string>()));
