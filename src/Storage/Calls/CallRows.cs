@@ -40,6 +40,16 @@ internal static class CallRows
         AdditionalData = StoredJson.Deserialize<CallDoc>(r.GetString(18)).AdditionalData,
     };
 
+    /// <summary>The call with this id (inside the caller's transaction, if any), or null.</summary>
+    public static async Task<Call?> FindAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction,
+        string callId, CancellationToken ct)
+    {
+        await using var select = dialect.Command(connection, $"SELECT {Columns} FROM orch_calls c WHERE c.id = @id", transaction)
+            .With("@id", callId);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
     public static RetryPolicy RetryOf(string doc) =>
         RetryPolicy.Parse(StoredJson.Deserialize<CallDoc>(doc).Retry).Policy ?? RetryPolicy.Default;
 

@@ -177,14 +177,8 @@ public sealed partial class SqlCallStore
     private async Task WriteRowAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
         string callId, DateTimeOffset now, CancellationToken ct)
     {
-        Call call;
-        await using (var select = dialect.Command(connection, $"SELECT {CallRows.Columns} FROM orch_calls c WHERE c.id = @id", transaction)
-                         .With("@id", callId))
-        await using (var reader = await select.ExecuteReaderAsync(ct))
-        {
-            await reader.ReadAsync(ct);
-            call = CallRows.Read(reader);
-        }
+        var call = await CallRows.FindAsync(dialect, connection, transaction, callId, ct)
+            ?? throw new InvalidOperationException($"Call {callId} vanished inside its own transaction");
         await CallResultRows.WriteAsync(dialect, connection, transaction, call, null, now, ct);
     }
 }

@@ -110,10 +110,7 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        Call? call;
-        await using (var select = dialect.Command(connection, $"SELECT {CallRows.Columns} FROM orch_calls c WHERE c.id = @id").With("@id", callId))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-            call = await reader.ReadAsync(cancellationToken) ? CallRows.Read(reader) : null;
+        var call = await CallRows.FindAsync(dialect, connection, null, callId, cancellationToken);
         if (call is null) return null;
 
         var history = new List<CallAttemptRecord>();
@@ -187,14 +184,8 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
         {
             if (await update.ExecuteNonQueryAsync(ct) != 1) return null;
         }
-        Call call;
-        await using (var select = dialect.Command(connection, $"SELECT {CallRows.Columns} FROM orch_calls c WHERE c.id = @id", transaction)
-                         .With("@id", callId))
-        await using (var reader = await select.ExecuteReaderAsync(ct))
-        {
-            await reader.ReadAsync(ct);
-            call = CallRows.Read(reader);
-        }
+        var call = await CallRows.FindAsync(dialect, connection, transaction, callId, ct)
+            ?? throw new InvalidOperationException($"Call {callId} vanished inside its own transaction");
         await CallResultRows.WriteAsync(dialect, connection, transaction, call, null, now, ct);
         return call;
     }

@@ -91,15 +91,9 @@ public sealed class SpeechReadinessTests
         var placed = await http.PostAsJsonAsync($"/api/v1/calls?agentId={phoneAgent.AgentId}", new { endpoint = "4000" });
         Assert.True(placed.IsSuccessStatusCode, await placed.Content.ReadAsStringAsync());
         var callId = (await placed.Content.ReadFromJsonAsync<JsonObject>())!["callId"]!.GetValue<string>();
-        // POST /calls queues: follow the call until its attempt has ended, then read that attempt's result.
-        JsonObject? call = null;
-        for (var i = 0; i < 300 && call?["status"]?.GetValue<string>() is not ("Completed" or "Failed" or "Canceled"); i++)
-        {
-            if (i > 0) await Task.Delay(100);
-            call = await http.GetFromJsonAsync<JsonObject>($"/api/v1/calls/{callId}");
-        }
-        Assert.Equal("Failed", call!["status"]!.GetValue<string>());
-        var phone = await node.WaitForResultAsync(call["conversationId"]!.GetValue<string>());
+        // POST /calls queues: the call's row is its last attempt's result once the call has ended.
+        var phone = await node.WaitForCallEndAsync(callId);
+        Assert.Equal("Failed", phone["status"]!.GetValue<string>());
         Assert.Equal(("onPhone", "error", reason), (phone["callType"]!.GetValue<string>(), phone["finishReason"]!.GetValue<string>(),
             phone["errorMessage"]!.GetValue<string>()));
         database.Dispose();
