@@ -31,11 +31,23 @@ public class DialGateBookTests
     {
         var book = Book();
         var trunk = DialPool.Trunk("t", null, 3);
-        for (var i = 0; i < 3; i++) Assert.True(book.Acquire($"c{i}", "h", [trunk], T0.AddMilliseconds(i * 100)).Granted);
+        for (var i = 0; i < 3; i++) Assert.True(book.Acquire($"c{i}", "h", [trunk], T0.AddMilliseconds(i * 340)).Granted);
         var over = book.Acquire("c3", "h", [trunk], T0.AddMilliseconds(900));
         Assert.False(over.Granted);
         Assert.Contains("cpsLimit", over.Refusal);
-        Assert.True(book.Acquire("c3", "h", [trunk], T0.AddMilliseconds(1000)).Granted); // the first left the window
+        Assert.True(book.Acquire("c3", "h", [trunk], T0.AddMilliseconds(1020)).Granted); // the first left the window
+    }
+
+    [Fact]
+    public void Cps_spreads_dials_one_over_the_limit_apart_instead_of_granting_a_window_at_once()
+    {
+        var book = Book();
+        var trunk = DialPool.Trunk("t", null, 10);
+        Assert.True(book.Acquire("c0", "h", [trunk], T0).Granted);
+        var burst = book.Acquire("c1", "h", [trunk], T0.AddMilliseconds(50));
+        Assert.False(burst.Granted);
+        Assert.Contains("cpsLimit", burst.Refusal);
+        Assert.True(book.Acquire("c1", "h", [trunk], T0.AddMilliseconds(100)).Granted);
     }
 
     [Fact]

@@ -173,9 +173,13 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
         {
             if (p.Limits.CpsLimit is not double cps) continue;
             var q = times(p);
+            if (q.Count == 0) continue;
             var perWindow = Math.Max(1, (int)Math.Floor(cps));
-            if (q.Count < perWindow) continue;
-            var w = q.Peek() + WindowOf(p.Limits) - now;
+            // Dials are also spread 1/cps apart: a full window granted at once reaches the trunk as a
+            // burst, and the delay from grant to INVITE then lets a peer's one-second window see more.
+            var w = q.Last() + TimeSpan.FromSeconds(1 / cps) - now;
+            if (q.Count >= perWindow && q.Peek() + WindowOf(p.Limits) - now > w) w = q.Peek() + WindowOf(p.Limits) - now;
+            if (w <= TimeSpan.Zero) continue;
             if (w < TimeSpan.FromMilliseconds(1)) w = TimeSpan.FromMilliseconds(1);
             if (wait is null || w > wait) wait = w;
         }
