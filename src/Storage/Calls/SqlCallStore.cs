@@ -72,7 +72,7 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
                 return new(existing, false);
             }
         }
-        var stored = ToCall(call, Guid.CreateVersion7().ToString(), call.CreatedTime is { } at ? Truncate(at) : now);
+        var stored = ToCall(call, SequentialIds.Next(), call.CreatedTime is { } at ? Truncate(at) : now);
         insert.Parameters.Clear();
         insert.With("@id", stored.CallId).With("@agent", stored.AgentId).With("@campaign", stored.CampaignId)
             .With("@endpoint", stored.Endpoint).With("@status", stored.Status).With("@priority", stored.Priority)
