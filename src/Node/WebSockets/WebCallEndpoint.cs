@@ -3,7 +3,6 @@ using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestrator.Node.Hosting;
 using Orchestrator.Messages.Protocol;
-using Orchestrator.Node.Hosting;
 
 namespace Orchestrator.Node.WebSockets;
 
