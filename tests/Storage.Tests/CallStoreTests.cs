@@ -9,9 +9,9 @@ namespace Orchestrator.Storage.Tests;
 
 public sealed class CallStoreTests
 {
-    private static readonly RetryPolicy BusyThrice = new(3, [FinishReasons.Busy], [60, 300]);
+    internal static readonly RetryPolicy BusyThrice = new(3, [FinishReasons.Busy], [60, 300]);
 
-    private static NewCall Call(StorageDatabase db, string endpoint = "+15550100", int priority = 1, string agent = "a1",
+    internal static NewCall Call(StorageDatabase db, string endpoint = "+15550100", int priority = 1, string agent = "a1",
         string? key = null, RetryPolicy? retry = null, TimeSpan? dueIn = null, TimeSpan? deadlineIn = null, string? campaign = null) => new()
     {
         AgentId = agent, Endpoint = endpoint, Priority = priority, IdempotencyKey = key, Retry = retry ?? RetryPolicy.Default,
@@ -20,7 +20,7 @@ public sealed class CallStoreTests
         AdditionalData = new JsonObject { ["firstName"] = "Ada" },
     };
 
-    private static ConversationResult ResultOf(string callId, int attempt, string finish) => new()
+    internal static ConversationResult ResultOf(string callId, int attempt, string finish) => new()
     {
         ConversationId = AttemptConversationIds.For(callId, attempt), AgentId = "a1", CallType = CallTypes.OnPhone,
         Status = CallRules.IsUnanswered(finish) ? ResultStatuses.Failed : ResultStatuses.Completed, FinishReason = finish,

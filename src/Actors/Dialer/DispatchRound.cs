@@ -71,24 +71,31 @@ public sealed class DispatchRound(
                 foreach (var p in pools) blocked.Add(p.Key);
                 continue;
             }
-            if (!await queue.ClaimAsync(call.CallId, call.Attempts, time.GetUtcNow(), ct).ConfigureAwait(false))
-            {
-                gate.Tell(new DialGateCommands.Drop(leaseKey));
-                continue;
-            }
             starts.Add(StartAsync(agent, call, attempt, leaseKey, ct));
         }
         await Task.WhenAll(starts).ConfigureAwait(false);
         return new RoundReport(starts.Count, due.Count, due.Count >= settings.BatchSize);
     }
 
+    /// <summary>
+    /// The start webhook (the call still Queued, as rest.md has it), then the claim, then the dial: calls
+    /// run these in parallel, so one slow webhook does not hold up the round. A refused call is canceled
+    /// (<c>start_webhook</c>) without an attempt.
+    /// </summary>
     private async Task StartAsync(Agent agent, DueCall call, int attempt, string leaseKey, CancellationToken ct)
     {
-        var decision = await notifier.BeforeAttemptAsync(call, attempt, ct).ConfigureAwait(false);
+        var decision = await notifier.BeforeAttemptAsync(agent, call, attempt, ct).ConfigureAwait(false);
         if (!decision.Proceed)
         {
             gate.Tell(new DialGateCommands.Drop(leaseKey));
-            await EndWithoutConversationAsync(call.CallId, attempt, FinishReasons.Rejected, ct).ConfigureAwait(false);
+            var reason = decision.Reason ?? CancelReasons.StartWebhook;
+            if (await queue.CancelQueuedAsync(call.CallId, reason, ct).ConfigureAwait(false))
+                await notifier.CanceledAsync(call.CallId, reason, ct).ConfigureAwait(false);
+            return;
+        }
+        if (!await queue.ClaimAsync(call.CallId, call.Attempts, time.GetUtcNow(), ct).ConfigureAwait(false))
+        {
+            gate.Tell(new DialGateCommands.Drop(leaseKey));
             return;
         }
         var data = (System.Text.Json.Nodes.JsonObject)call.AdditionalData.DeepClone();

@@ -21,6 +21,10 @@ public interface ICallLifecycleNotifier
     /// <summary>A call failed for good without a result of its last attempt (that attempt's conversation never started).</summary>
     Task FailedForGoodAsync(string callId, string lastOutcome, CancellationToken cancellationToken = default);
 
-    /// <summary>Just before attempt <paramref name="attempt"/> is dialled (the start webhook); may enrich or stop it.</summary>
-    Task<BeforeAttemptDecision> BeforeAttemptAsync(DueCall call, int attempt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Just before attempt <paramref name="attempt"/> is claimed and dialled, the call still Queued (the
+    /// agent's start webhook); may enrich or stop it.
+    /// </summary>
+    Task<BeforeAttemptDecision> BeforeAttemptAsync(Orchestrator.Messages.Agents.Agent agent, DueCall call, int attempt,
+        CancellationToken cancellationToken = default);
 }

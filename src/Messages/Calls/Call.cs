@@ -65,4 +65,7 @@ public static class CancelReasons
     public const string Deadline = "deadline";
     public const string Deleted = "deleted";
     public const string CampaignCanceled = "campaign_canceled";
+
+    /// <summary>The agent's start webhook answered <c>accept: false</c> (or failed with <c>failClosed</c>).</summary>
+    public const string StartWebhook = "start_webhook";
 }

@@ -6,7 +6,6 @@ using Orchestrator.Actors.Dialer.Gate;
 using Orchestrator.Actors.Dialer.Ports;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Actors.Sharding;
-using Orchestrator.Node.Api.Calls;
 
 namespace Orchestrator.Node.Hosting;
 
@@ -23,7 +22,7 @@ public static class DialerSetup
     {
         services.AddSingleton(configuration.GetSection(DispatcherSettings.Section).Get<DispatcherSettings>() ?? new DispatcherSettings());
         services.AddSingleton(configuration.GetSection(DialGateSettings.Section).Get<DialGateSettings>() ?? new DialGateSettings());
-        services.AddSingleton<ICallLifecycleNotifier, LoggingCallLifecycleNotifier>();
+        services.AddSingleton<ICallLifecycleNotifier, Webhooks.WebhookCallLifecycleNotifier>();
         services.AddSingleton<IDialGate>(sp => new ClusterDialGate(() =>
         {
             var system = sp.GetRequiredService<ActorSystem>();

@@ -2,12 +2,15 @@ using System.Data.Common;
 using Orchestrator.Actors.Dialer.Scheduling;
 using Orchestrator.Messages.Calls;
 using Orchestrator.Messages.Results;
+using Orchestrator.Messages.Webhooks;
 using Orchestrator.Storage.Database;
+using Orchestrator.Storage.Webhooks;
 
 namespace Orchestrator.Storage.Calls;
 
 /// <summary>What recording an attempt's end did to its call (null from <see cref="CallAttemptEnding.EndAsync"/>: nothing, already recorded).</summary>
-public sealed record AttemptEnded(Call Call, int Attempt, string Outcome)
+/// <see cref="WebhookWritten"/>: a failed or deadline webhook was written with it; signal the outbox after committing.
+public sealed record AttemptEnded(Call Call, int Attempt, string Outcome, bool WebhookWritten = false)
 {
     public bool IsFinal => CallStatuses.IsFinal(Call.Status);
 }
@@ -62,6 +65,21 @@ internal static class CallAttemptEnding
                          .With("@id", callId).With("@attempt", attempt).With("@ended", now.ToUnixMs()).With("@outcome", outcome))
             await attemptRow.ExecuteNonQueryAsync(ct);
         await CallResultRows.WriteAsync(dialect, connection, transaction, ended, result, now, ct);
-        return new AttemptEnded(ended, attempt, outcome);
+        return new AttemptEnded(ended, attempt, outcome, await EnqueueWebhookAsync(dialect, connection, transaction, ended, result, now, ct));
     }
+
+    /// <summary>
+    /// A call that ends here for good without completing reports itself now, in this transaction: failed
+    /// (with its last attempt's result, transcript included) or canceled because its retry could not
+    /// start before the deadline. A completed attempt's result reports itself (ResultWebhooks).
+    /// </summary>
+    private static Task<bool> EnqueueWebhookAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction,
+        Call ended, ConversationResult? result, DateTimeOffset now, CancellationToken ct) => ended.Status switch
+    {
+        CallStatuses.Failed => CallWebhooks.EnqueueFailedAsync(dialect, connection, transaction, WebhookCall.Of(ended), ended.LastOutcome!,
+            result?.ErrorMessage, result, now, ct),
+        CallStatuses.Canceled => CallWebhooks.EnqueueDeadLineAsync(dialect, connection, transaction, WebhookCall.Of(ended),
+            ended.CancelReason ?? CancelReasons.Deadline, now, ct),
+        _ => Task.FromResult(false),
+    };
 }

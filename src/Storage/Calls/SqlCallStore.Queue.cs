@@ -1,6 +1,8 @@
 using Orchestrator.Actors.Dialer.Ports;
 using Orchestrator.Messages.Calls;
+using Orchestrator.Messages.Webhooks;
 using Orchestrator.Storage.Database;
+using Orchestrator.Storage.Webhooks;
 
 namespace Orchestrator.Storage.Calls;
 
@@ -95,21 +97,24 @@ public sealed partial class SqlCallStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var call = await CancelInAsync(connection, transaction, callId, reason, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (call is not null) webhookSignal?.Notify();
         return call is not null;
     }
 
     public async Task<IReadOnlyList<string>> CancelCampaignAsync(string campaignId, CancellationToken cancellationToken = default)
     {
-        var now = Truncate(time.GetUtcNow()).ToUnixMs();
+        var at = Truncate(time.GetUtcNow());
+        var now = at.ToUnixMs();
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = new List<string>();
+        var waiting = new List<Call>();
         await using (var select = dialect.Command(connection,
-                         "SELECT id FROM orch_calls WHERE campaign_id = @campaign AND status IN ('Created', 'Queued')", transaction)
+                         $"SELECT {CallRows.Columns} FROM orch_calls c WHERE c.campaign_id = @campaign AND c.status IN ('Created', 'Queued')",
+                         transaction)
                          .With("@campaign", campaignId))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellationToken)) waiting.Add(CallRows.Read(reader));
         // Set-wise, not call by call: a campaign may hold 100,000 queued calls. The results rows' status
         // columns are authoritative over their documents (SqlResultStore.Read), so columns suffice.
         await using (var calls = dialect.Command(connection,
@@ -125,8 +130,14 @@ public sealed partial class SqlCallStore
                            AND conversation_id IN (SELECT id FROM orch_calls WHERE campaign_id = @campaign AND cancel_reason = 'campaign_canceled')
                          """, transaction).With("@campaign", campaignId).With("@now", now))
             await rows.ExecuteNonQueryAsync(cancellationToken);
+        // One CallDeadLine per call (rest.md, Webhooks), committed with the cancel itself.
+        var agents = new Dictionary<string, Orchestrator.Messages.Agents.Agent?>();
+        foreach (var call in waiting)
+            await CallWebhooks.EnqueueDeadLineAsync(dialect, connection, transaction,
+                WebhookCall.Of(call), CancelReasons.CampaignCanceled, at, cancellationToken, agents);
         await transaction.CommitAsync(cancellationToken);
-        return ids;
+        if (waiting.Count > 0) webhookSignal?.Notify();
+        return waiting.Select(c => c.CallId).ToList();
     }
 
     public async Task<IReadOnlyList<ClaimedAttempt>> ListClaimedAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
@@ -154,6 +165,7 @@ public sealed partial class SqlCallStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ended = await CallAttemptEnding.EndAsync(dialect, connection, transaction, callId, attempt, outcome, null, Truncate(now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (ended?.WebhookWritten == true) webhookSignal?.Notify();
         return ended?.Call.Status;
     }
 

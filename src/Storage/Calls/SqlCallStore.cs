@@ -1,12 +1,19 @@
 using System.Data.Common;
 using Orchestrator.Actors.Dialer.Ports;
 using Orchestrator.Messages.Calls;
+using Orchestrator.Messages.Webhooks;
 using Orchestrator.Storage.Database;
+using Orchestrator.Storage.Webhooks;
 
 namespace Orchestrator.Storage.Calls;
 
-/// <summary>The call queue on the shared database (SQLite or PostgreSQL).</summary>
-public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) : ICallStore, ICallQueue
+/// <summary>
+/// The call table behind the REST API and the dispatcher. Every cancel and every attempt that ends a
+/// call for good writes its webhook in the same transaction (SQLite or PostgreSQL, the database of the
+/// rest); <paramref name="webhookSignal"/> then wakes this node's webhook sender.
+/// </summary>
+public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time, WebhookOutboxSignal? webhookSignal = null)
+    : ICallStore, ICallQueue
 {
     private const string Insert =
         """
@@ -166,12 +173,19 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var call = await CancelInAsync(connection, transaction, callId, reason, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (call is not null) return (CancelOutcome.Canceled, call);
+        if (call is not null)
+        {
+            webhookSignal?.Notify();
+            return (CancelOutcome.Canceled, call);
+        }
         var current = await GetAsync(callId, cancellationToken);
         return current is null ? (CancelOutcome.NotFound, null) : (CancelOutcome.NotCancelable, current);
     }
 
-    /// <summary>Created/Queued → Canceled inside a transaction; null when the call is not waiting.</summary>
+    /// <summary>
+    /// Created/Queued → Canceled inside a transaction, with its CallDeadLine webhook; null when the call
+    /// is not waiting. The outbox is signalled when the transaction commits.
+    /// </summary>
     private async Task<Call?> CancelInAsync(DbConnection connection, DbTransaction transaction, string callId, string reason,
         DateTimeOffset now, CancellationToken ct)
     {
@@ -187,6 +201,7 @@ public sealed partial class SqlCallStore(SqlDialect dialect, TimeProvider time) 
         var call = await CallRows.FindAsync(dialect, connection, transaction, callId, ct)
             ?? throw new InvalidOperationException($"Call {callId} vanished inside its own transaction");
         await CallResultRows.WriteAsync(dialect, connection, transaction, call, null, now, ct);
+        await CallWebhooks.EnqueueDeadLineAsync(dialect, connection, transaction, WebhookCall.Of(call), reason, now, ct);
         return call;
     }
 

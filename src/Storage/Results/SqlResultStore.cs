@@ -42,11 +42,12 @@ public sealed class SqlResultStore(SqlDialect dialect, TimeProvider time, Webhoo
         // Dialer: a conversation that ran a queued call's attempt records the attempt's outcome on the call
         // in this same transaction (Completed, Failed, Canceled or Queued for a retry). Idempotent, since the
         // conversation retries this save until it succeeds: an attempt already recorded changes nothing.
+        var callWebhookWritten = false;
         if (result.CallId is { } callId && result.Attempt is { } attempt)
-            await Calls.CallAttemptEnding.EndAsync(dialect, connection, transaction, callId, attempt, result.FinishReason, result,
-                Calls.SqlCallStore.Truncate(time.GetUtcNow()), cancellationToken);
+            callWebhookWritten = (await Calls.CallAttemptEnding.EndAsync(dialect, connection, transaction, callId, attempt, result.FinishReason,
+                result, Calls.SqlCallStore.Truncate(time.GetUtcNow()), cancellationToken))?.WebhookWritten ?? false;
 
-        var webhookWritten = await EnqueueResultWebhookAsync(connection, transaction, result, cancellationToken);
+        var webhookWritten = await EnqueueResultWebhookAsync(connection, transaction, result, cancellationToken) | callWebhookWritten;
         await transaction.CommitAsync(cancellationToken);
         if (webhookWritten) webhookSignal?.Notify();
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Orchestrator.Messages.Agents;
 using Orchestrator.Messages.Results;
 using Orchestrator.Messages.Webhooks;
 using Orchestrator.Storage.Database;
@@ -15,9 +16,10 @@ public static class CallWebhooks
 {
     /// <summary>A queued call was cancelled (<c>deadline</c>, <c>deleted</c>, <c>campaign_canceled</c>, <c>start_webhook</c>).</summary>
     public static async Task<bool> EnqueueDeadLineAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction,
-        WebhookCall call, string cancelReason, DateTimeOffset now, CancellationToken cancellationToken = default)
+        WebhookCall call, string cancelReason, DateTimeOffset now, CancellationToken cancellationToken = default,
+        Dictionary<string, Agent?>? agents = null)
     {
-        var agent = await AgentWebhookLookup.ReadAsync(dialect, connection, transaction, call.AgentId, cancellationToken);
+        var agent = await AgentAsync(dialect, connection, transaction, call.AgentId, agents, cancellationToken);
         if (agent?.Config.ResultWebhook is not { } webhook || string.IsNullOrEmpty(webhook.Url)) return false;
         var deliveryId = WebhookDeliveryIds.ForCall(call.CallId, WebhookTypes.CallDeadLine);
         var payload = WebhookPayloadFactory.CallDeadLine(call, agent.AdditionalData, cancelReason, deliveryId, now);
@@ -40,5 +42,15 @@ public static class CallWebhooks
         var payload = WebhookPayloadFactory.CallFailed(call, agent.AdditionalData, finishReason, errorMessage, lastResult, deliveryId, now);
         return await WebhookOutboxSql.InsertAsync(dialect, connection, transaction,
             WebhookDeliveries.Pending(payload, agent.AgentId, webhook, now), cancellationToken);
+    }
+
+    /// <summary>A campaign's cancel writes one delivery per call: <paramref name="agents"/> reads each agent once, not once per call.</summary>
+    private static async Task<Agent?> AgentAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string agentId,
+        Dictionary<string, Agent?>? agents, CancellationToken cancellationToken)
+    {
+        if (agents is not null && agents.TryGetValue(agentId, out var known)) return known;
+        var agent = await AgentWebhookLookup.ReadAsync(dialect, connection, transaction, agentId, cancellationToken);
+        if (agents is not null) agents[agentId] = agent;
+        return agent;
     }
 }

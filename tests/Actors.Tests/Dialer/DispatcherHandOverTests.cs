@@ -141,7 +141,7 @@ public class DispatcherHandOverTests : TestKit
     {
         public Task CanceledAsync(string callId, string reason, CancellationToken ct = default) => Task.CompletedTask;
         public Task FailedForGoodAsync(string callId, string lastOutcome, CancellationToken ct = default) => Task.CompletedTask;
-        public Task<BeforeAttemptDecision> BeforeAttemptAsync(DueCall call, int attempt, CancellationToken ct = default) =>
+        public Task<BeforeAttemptDecision> BeforeAttemptAsync(Orchestrator.Messages.Agents.Agent agent, DueCall call, int attempt, CancellationToken ct = default) =>
             Task.FromResult(BeforeAttemptDecision.Go);
     }
 }

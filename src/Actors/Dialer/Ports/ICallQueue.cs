@@ -32,7 +32,7 @@ public interface ICallQueue
     /// <summary>Cancels queued calls whose deadline has passed; returns their ids.</summary>
     Task<IReadOnlyList<string>> CancelExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Cancels one queued call (its deadline passed); false when it was no longer queued.</summary>
+    /// <summary>Cancels one queued call (its deadline passed, its start webhook refused it); false when it was no longer queued.</summary>
     Task<bool> CancelQueuedAsync(string callId, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels every waiting call of a campaign (campaign_canceled) in one transaction; returns their ids.</summary>
