@@ -72,8 +72,13 @@ public sealed partial class ConversationEntity
                 Decide(feed.Input);
                 break;
             case SaveResult:
-                _services.Results.SaveAsync(_state.ToResult(DateTimeOffset.UtcNow)).PipeTo(Self,
-                    success: () => new ConversationInputs.ResultSaved(),
+                var result = _state.ToResult(DateTimeOffset.UtcNow);
+                _services.Results.SaveAsync(result).PipeTo(Self,
+                    success: () =>
+                    {
+                        if (result.CallId is not null) Dialer.DialerMetrics.AttemptEnded(result.FinishReason);
+                        return new ConversationInputs.ResultSaved();
+                    },
                     failure: ex => new ConversationInputs.ResultSaveFailed(ex.GetBaseException().Message));
                 break;
             case MarkLive live:

@@ -23,9 +23,17 @@ public sealed class DispatchRound(
 {
     public async Task<RoundReport> RunAsync(bool checkOrphans, CancellationToken ct)
     {
+        var began = time.GetTimestamp();
+        var report = await RoundAsync(checkOrphans, ct).ConfigureAwait(false);
+        DialerMetrics.Round(time.GetElapsedTime(began));
+        return report;
+    }
+
+    private async Task<RoundReport> RoundAsync(bool checkOrphans, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         foreach (var id in await queue.CancelExpiredAsync(now, 500, ct).ConfigureAwait(false))
-            await notifier.CanceledAsync(id, CancelReasons.Deadline, ct).ConfigureAwait(false);
+            await CanceledAsync(id, CancelReasons.Deadline, ct).ConfigureAwait(false);
         if (checkOrphans) await EndOrphansAsync(now, ct).ConfigureAwait(false);
 
         var due = await queue.PickDueAsync(now, settings.BatchSize, ct).ConfigureAwait(false);
@@ -51,7 +59,7 @@ public sealed class DispatchRound(
             if (standing.Status == CallStatuses.Canceled)
             {
                 if (await queue.CancelQueuedAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false))
-                    await notifier.CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+                    await CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
                 continue;
             }
             if (standing.Status == CallStatuses.Queued)
@@ -67,11 +75,12 @@ public sealed class DispatchRound(
             var answer = await gate.Ask<DialGateAnswer>(new DialGateCommands.Reserve(leaseKey, pools), settings.AskTimeout, ct).ConfigureAwait(false);
             if (!answer.Granted)
             {
+                DialerMetrics.HeldByLimit();
                 // Keep the order within a pool: nothing behind a full pool starts before the call that waits for it.
                 foreach (var p in pools) blocked.Add(p.Key);
                 continue;
             }
-            starts.Add(StartAsync(agent, call, attempt, leaseKey, ct));
+            starts.Add(StartAsync(agent, call, attempt, leaseKey, TrunkIdOf(agent), ct));
         }
         await Task.WhenAll(starts).ConfigureAwait(false);
         return new RoundReport(starts.Count, due.Count, due.Count >= settings.BatchSize);
@@ -82,7 +91,7 @@ public sealed class DispatchRound(
     /// run these in parallel, so one slow webhook does not hold up the round. A refused call is canceled
     /// (<c>start_webhook</c>) without an attempt.
     /// </summary>
-    private async Task StartAsync(Agent agent, DueCall call, int attempt, string leaseKey, CancellationToken ct)
+    private async Task StartAsync(Agent agent, DueCall call, int attempt, string leaseKey, string? trunkId, CancellationToken ct)
     {
         var decision = await notifier.BeforeAttemptAsync(agent, call, attempt, ct).ConfigureAwait(false);
         if (!decision.Proceed)
@@ -90,7 +99,7 @@ public sealed class DispatchRound(
             gate.Tell(new DialGateCommands.Drop(leaseKey));
             var reason = decision.Reason ?? CancelReasons.StartWebhook;
             if (await queue.CancelQueuedAsync(call.CallId, reason, ct).ConfigureAwait(false))
-                await notifier.CanceledAsync(call.CallId, reason, ct).ConfigureAwait(false);
+                await CanceledAsync(call.CallId, reason, ct).ConfigureAwait(false);
             return;
         }
         if (!await queue.ClaimAsync(call.CallId, call.Attempts, time.GetUtcNow(), ct).ConfigureAwait(false))
@@ -98,6 +107,7 @@ public sealed class DispatchRound(
             gate.Tell(new DialGateCommands.Drop(leaseKey));
             return;
         }
+        DialerMetrics.AttemptStarted(trunkId);
         var data = (System.Text.Json.Nodes.JsonObject)call.AdditionalData.DeepClone();
         foreach (var (key, value) in decision.AdditionalData ?? []) data[key] = value?.DeepClone();
         var (outcome, _) = await starter.StartAsync(agent, call, attempt, data, ct).ConfigureAwait(false);
@@ -106,10 +116,13 @@ public sealed class DispatchRound(
         if (outcome == ConversationStarter.Outcome.Rejected) gate.Tell(new DialGateCommands.Drop(leaseKey));
     }
 
+    private static string? TrunkIdOf(Agent agent) =>
+        agent.Config.OutboundSipConfig?["trunkId"]?.ToString() is { Length: > 0 } trunkId ? trunkId : null;
+
     private async Task<IReadOnlyList<DialPool>> PoolsAsync(Agent agent, DialerCampaign? campaign, CancellationToken ct)
     {
         var pools = new List<DialPool>();
-        if (agent.Config.OutboundSipConfig?["trunkId"]?.ToString() is { Length: > 0 } trunkId
+        if (TrunkIdOf(agent) is { } trunkId
             && await trunks.FindAsync(trunkId, ct).ConfigureAwait(false) is { } trunk)
             pools.Add(DialPool.Trunk(trunk.Id, trunk.MaxConcurrentCalls, trunk.CpsLimit));
         if (agent.Config.MaxConcurrentCalls is int agentMax) pools.Add(DialPool.Agent(agent.AgentId, agentMax));
@@ -134,7 +147,14 @@ public sealed class DispatchRound(
     private async Task EndWithoutConversationAsync(string callId, int attempt, string outcome, CancellationToken ct)
     {
         var status = await queue.EndAttemptAsync(callId, attempt, outcome, time.GetUtcNow(), ct).ConfigureAwait(false);
+        if (status is not null) DialerMetrics.AttemptEnded(outcome);
         if (status == CallStatuses.Failed) await notifier.FailedForGoodAsync(callId, outcome, ct).ConfigureAwait(false);
-        else if (status == CallStatuses.Canceled) await notifier.CanceledAsync(callId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+        else if (status == CallStatuses.Canceled) await CanceledAsync(callId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+    }
+
+    private Task CanceledAsync(string callId, string reason, CancellationToken ct)
+    {
+        DialerMetrics.CallCanceled(reason);
+        return notifier.CanceledAsync(callId, reason, ct);
     }
 }

@@ -7,11 +7,12 @@ namespace Orchestrator.Node.Observability;
 /// <summary>
 /// The service's metrics, one instrument per question an operator asks. Static so that actors,
 /// endpoints and the dialer can record without being handed anything; the OpenTelemetry SDK
-/// (Telemetry.cs) exports the meter to /metrics and, when configured, OTLP.
+/// (Telemetry.cs) exports the meter to /metrics and, when configured, OTLP. The dialer's instruments
+/// are in Actors (DialerMetrics), on a meter of the same name.
 /// </summary>
 public static class OrchestratorMetrics
 {
-    public const string MeterName = "Orchestrator";
+    public const string MeterName = Orchestrator.Actors.Dialer.DialerMetrics.MeterName;
     public static readonly Meter Meter = new(MeterName, "1.0");
 
     private static readonly ConcurrentDictionary<string, int> ActiveByChannel = new();
@@ -26,12 +27,6 @@ public static class OrchestratorMetrics
         "orchestrator.turn.latency", "s", "From a user turn to the agent's answer (voice: end of turn to first audio)");
     private static readonly Counter<long> BargeIns = Meter.CreateCounter<long>(
         "orchestrator.bargeins", "{bargein}", "Times a caller spoke over the agent and the agent stopped");
-    private static readonly UpDownCounter<long> CallsQueued = Meter.CreateUpDownCounter<long>(
-        "orchestrator.calls.queued", "{call}", "Calls waiting in the dial-out queue");
-    private static readonly Counter<long> DialAttempts = Meter.CreateCounter<long>(
-        "orchestrator.dial.attempts", "{attempt}", "Outbound dial attempts, by trunk (their rate is the trunk's CPS)");
-    private static readonly Counter<long> DialOutcomes = Meter.CreateCounter<long>(
-        "orchestrator.dial.outcomes", "{attempt}", "How dial attempts ended, by trunk and outcome");
     private static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>(
         "orchestrator.webhook.deliveries", "{delivery}", "Webhook deliveries, by outcome (delivered, failed, retried)");
     private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
@@ -67,13 +62,6 @@ public static class OrchestratorMetrics
     }
 
     public static void BargeIn(string channel) => BargeIns.Add(1, Channel(channel));
-    public static void CallQueued() => CallsQueued.Add(1);
-    public static void CallDequeued() => CallsQueued.Add(-1);
-    public static void DialAttempt(string trunkId) => DialAttempts.Add(1, new KeyValuePair<string, object?>("trunk", trunkId));
-
-    public static void DialOutcome(string trunkId, string outcome) =>
-        DialOutcomes.Add(1, new KeyValuePair<string, object?>("trunk", trunkId), new("outcome", outcome));
-
     public static void WebhookDelivery(string outcome) => WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     public static void JournalWrite(TimeSpan elapsed) => JournalWriteLatency.Record(elapsed.TotalSeconds);
 

@@ -63,6 +63,12 @@ public sealed class DialerWebhookTests(ChatNodeFixture fixture) : IClassFixture<
         Assert.Equal("77", (string?)completed["callAdditionalData"]!["crmId"]);
         Assert.Equal("dial", (string?)completed["callAdditionalData"]!["who"]);
         Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10))); // one INVITE: the refused call was never dialled
+
+        // The dialer's metrics saw it too: one attempt on this trunk, a start_webhook cancel, a callee_hangup outcome.
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Matches($@"(?m)^orchestrator_dial_attempts_total\{{[^}}]*trunk=""{trunk.Id}""[^}}]*\}} 1(\s|$)", metrics);
+        Assert.Matches(@"(?m)^orchestrator_calls_canceled_total\{[^}]*reason=""start_webhook""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^orchestrator_dial_outcomes_total\{[^}]*outcome=""callee_hangup""[^}]*\} [1-9]", metrics);
     }
 
     private static async Task<string> QueueAsync(HttpClient http, Agent agent, string who)
