@@ -69,6 +69,7 @@ public sealed class WebhookSender(
                 delivery.DeliveryId, Timeout, readBody: false, stoppingToken);
             var update = WebhookRetryPolicy.Decide(delivery.Attempts, delivery.CreatedTime,
                 new WebhookAttemptOutcome(response.StatusCode, response.Error), time.GetUtcNow());
+            Observability.OrchestratorMetrics.WebhookDelivery(update.Status == WebhookDeliveryStatuses.Pending ? "retried" : update.Status);
             if (!await outbox.RecordAttemptAsync(claim, update, CancellationToken.None))
                 log.LogWarning("Webhook {DeliveryId}: its lease ran out before the attempt was recorded", delivery.DeliveryId);
             else if (update.Status == WebhookDeliveryStatuses.Failed)
