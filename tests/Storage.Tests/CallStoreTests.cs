@@ -99,6 +99,24 @@ public sealed class CallStoreTests
     }
 
     [Theory, SqliteCase, PostgresCase]
+    public async Task A_pick_leaves_out_the_agents_and_campaigns_it_is_told_to_skip_and_reaches_the_calls_behind_them(string provider)
+    {
+        await using var db = await StorageDatabase.CreateAsync(provider);
+        var store = new SqlCallStore(db.Dialect, db.Time);
+        var paused = await store.CreateManyAsync([Call(db, "+1", campaign: "paused"), Call(db, "+2", campaign: "paused")]);
+        var otherAgent = await store.CreateAsync(Call(db, "+3", agent: "a2"));
+        var loose = await store.CreateAsync(Call(db, "+4"));
+        var active = await store.CreateAsync(Call(db, "+5", campaign: "active"));
+
+        var first = await store.PickDueAsync(db.Time.GetUtcNow(), 2);
+        Assert.Equal(paused.Select(p => p.Call.CallId), first.Select(d => d.CallId));
+        var skip = new Orchestrator.Actors.Dialer.Ports.DueCallFilter(new HashSet<string> { "a2" }, new HashSet<string> { "paused" });
+        Assert.Equal([loose.Call.CallId, active.Call.CallId], (await store.PickDueAsync(db.Time.GetUtcNow(), 2, skip)).Select(d => d.CallId));
+        var both = new Orchestrator.Actors.Dialer.Ports.DueCallFilter(new HashSet<string>(), new HashSet<string> { "paused", "active" });
+        Assert.Equal([otherAgent.Call.CallId, loose.Call.CallId], (await store.PickDueAsync(db.Time.GetUtcNow(), 10, both)).Select(d => d.CallId));
+    }
+
+    [Theory, SqliteCase, PostgresCase]
     public async Task An_attempt_is_claimed_once_even_by_racing_claimers(string provider)
     {
         await using var db = await StorageDatabase.CreateAsync(provider);

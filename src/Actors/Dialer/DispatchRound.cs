@@ -36,55 +36,90 @@ public sealed class DispatchRound(
             await CanceledAsync(id, CancelReasons.Deadline, ct).ConfigureAwait(false);
         if (checkOrphans) await EndOrphansAsync(now, ct).ConfigureAwait(false);
 
-        var due = await queue.PickDueAsync(now, settings.BatchSize, ct).ConfigureAwait(false);
         var agentCache = new Dictionary<string, Agent?>();
         var campaignCache = new Dictionary<string, DialerCampaign?>();
         var blocked = new HashSet<string>(); // pools found full this round: later calls in them wait too
+        HashSet<string> skipAgents = [], skipCampaigns = [];
+        var skip = new DueCallFilter(skipAgents, skipCampaigns);
         var starts = new List<Task>();
-        foreach (var call in due)
+        var dueCount = 0;
+        var batchFull = false;
+        // A page whose calls all wait (a full or paused campaign ahead in the queue) is read past: the next
+        // page leaves those agents and campaigns out, so another campaign's calls are not stuck behind them.
+        for (var page = 0; page < settings.PagesPerRound; page++)
         {
-            if (!agentCache.TryGetValue(call.AgentId, out var agent))
-                agentCache[call.AgentId] = agent = await agents.FindAsync(call.AgentId, ct).ConfigureAwait(false);
-            if (agent is null || !agent.IsEnabled) continue; // a disabled agent's queued calls wait
-            DialerCampaign? campaign = null;
-            if (call.CampaignId is { } campaignId)
+            var due = await queue.PickDueAsync(now, settings.BatchSize, skip, ct).ConfigureAwait(false);
+            dueCount += due.Count;
+            batchFull = due.Count >= settings.BatchSize;
+            var startedBefore = starts.Count;
+            foreach (var call in due)
             {
-                if (!campaignCache.TryGetValue(campaignId, out campaign))
-                    campaignCache[campaignId] = campaign = await campaigns.FindAsync(campaignId, ct).ConfigureAwait(false);
-                if (campaign is not null && campaign.Status != "Active") continue; // a paused campaign starts no new attempts
+                if (skip.Skips(call.AgentId, call.CampaignId)) continue;
+                if (!agentCache.TryGetValue(call.AgentId, out var agent))
+                    agentCache[call.AgentId] = agent = await agents.FindAsync(call.AgentId, ct).ConfigureAwait(false);
+                if (agent is null || !agent.IsEnabled)
+                {
+                    skipAgents.Add(call.AgentId); // a disabled agent's queued calls wait
+                    continue;
+                }
+                DialerCampaign? campaign = null;
+                if (call.CampaignId is { } campaignId)
+                {
+                    if (!campaignCache.TryGetValue(campaignId, out campaign))
+                        campaignCache[campaignId] = campaign = await campaigns.FindAsync(campaignId, ct).ConfigureAwait(false);
+                    if (campaign is not null && campaign.Status != "Active")
+                    {
+                        skipCampaigns.Add(campaignId); // a paused campaign starts no new attempts
+                        continue;
+                    }
+                }
+                var (start, held) = await TryStartAsync(agent, campaign, call, blocked, ct).ConfigureAwait(false);
+                if (start is not null) starts.Add(start);
+                // Held by a full pool: its campaign's other calls wait too when that pool is the campaign's, else its agent's.
+                if (held && campaign is not null && blocked.Contains(CampaignPool(campaign).Key)) skipCampaigns.Add(campaign.CampaignId);
+                else if (held) skipAgents.Add(call.AgentId);
             }
-
-            var schedule = ScheduleParser.Parse(agent.Schedule).Schedule ?? CallSchedule.Always;
-            var standing = CallRules.WhenDue(call.Timing, schedule, time.GetUtcNow());
-            if (standing.Status == CallStatuses.Canceled)
-            {
-                if (await queue.CancelQueuedAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false))
-                    await CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
-                continue;
-            }
-            if (standing.Status == CallStatuses.Queued)
-            {
-                await queue.RescheduleAsync(call.CallId, standing.NextScheduleTime!.Value, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            var pools = await PoolsAsync(agent, campaign, ct).ConfigureAwait(false);
-            if (pools.Any(p => blocked.Contains(p.Key))) continue;
-            var attempt = call.Attempts + 1;
-            var leaseKey = AttemptConversationIds.For(call.CallId, attempt);
-            var answer = await gate.Ask<DialGateAnswer>(new DialGateCommands.Reserve(leaseKey, pools), settings.AskTimeout, ct).ConfigureAwait(false);
-            if (!answer.Granted)
-            {
-                DialerMetrics.HeldByLimit();
-                // Keep the order within a pool: nothing behind a full pool starts before the call that waits for it.
-                foreach (var p in pools) blocked.Add(p.Key);
-                continue;
-            }
-            starts.Add(StartAsync(agent, call, attempt, leaseKey, TrunkIdOf(agent), ct));
+            if (!batchFull || starts.Count > startedBefore) break; // the queue is read to its end, or this round made progress
         }
         await Task.WhenAll(starts).ConfigureAwait(false);
-        return new RoundReport(starts.Count, due.Count, due.Count >= settings.BatchSize);
+        return new RoundReport(starts.Count, dueCount, batchFull);
     }
+
+    /// <summary>
+    /// One due call: canceled past its deadline, moved to its next schedule time, held by a full pool, or
+    /// granted by the gate and started (the returned task); <c>Held</c> when a full pool holds it.
+    /// </summary>
+    private async Task<(Task? Started, bool Held)> TryStartAsync(Agent agent, DialerCampaign? campaign, DueCall call, HashSet<string> blocked, CancellationToken ct)
+    {
+        var schedule = ScheduleParser.Parse(agent.Schedule).Schedule ?? CallSchedule.Always;
+        var standing = CallRules.WhenDue(call.Timing, schedule, time.GetUtcNow());
+        if (standing.Status == CallStatuses.Canceled)
+        {
+            if (await queue.CancelQueuedAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false))
+                await CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+            return (null, false);
+        }
+        if (standing.Status == CallStatuses.Queued)
+        {
+            await queue.RescheduleAsync(call.CallId, standing.NextScheduleTime!.Value, ct).ConfigureAwait(false);
+            return (null, false);
+        }
+
+        var pools = await PoolsAsync(agent, campaign, ct).ConfigureAwait(false);
+        if (pools.Any(p => blocked.Contains(p.Key))) return (null, true);
+        var attempt = call.Attempts + 1;
+        var leaseKey = AttemptConversationIds.For(call.CallId, attempt);
+        var answer = await gate.Ask<DialGateAnswer>(new DialGateCommands.Reserve(leaseKey, pools), settings.AskTimeout, ct).ConfigureAwait(false);
+        if (!answer.Granted)
+        {
+            DialerMetrics.HeldByLimit();
+            // Keep the order within a pool: nothing behind a full pool starts before the call that waits for it.
+            foreach (var p in pools) blocked.Add(p.Key);
+            return (null, true);
+        }
+        return (StartAsync(agent, call, attempt, leaseKey, TrunkIdOf(agent), ct), false);
+    }
+
 
     /// <summary>
     /// The start webhook (the call still Queued, as rest.md has it), then the claim, then the dial: calls
@@ -116,6 +151,8 @@ public sealed class DispatchRound(
         if (outcome == ConversationStarter.Outcome.Rejected) gate.Tell(new DialGateCommands.Drop(leaseKey));
     }
 
+    private static DialPool CampaignPool(DialerCampaign campaign) => DialPool.Campaign(campaign.CampaignId, campaign.Concurrency, campaign.CpsLimit);
+
     private static string? TrunkIdOf(Agent agent) =>
         agent.Config.OutboundSipConfig?["trunkId"]?.ToString() is { Length: > 0 } trunkId ? trunkId : null;
 
@@ -126,7 +163,7 @@ public sealed class DispatchRound(
             && await trunks.FindAsync(trunkId, ct).ConfigureAwait(false) is { } trunk)
             pools.Add(DialPool.Trunk(trunk.Id, trunk.MaxConcurrentCalls, trunk.CpsLimit));
         if (agent.Config.MaxConcurrentCalls is int agentMax) pools.Add(DialPool.Agent(agent.AgentId, agentMax));
-        if (campaign is not null) pools.Add(DialPool.Campaign(campaign.CampaignId, campaign.Concurrency, campaign.CpsLimit));
+        if (campaign is not null) pools.Add(CampaignPool(campaign));
         return pools;
     }
 

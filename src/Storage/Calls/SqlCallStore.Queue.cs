@@ -8,21 +8,37 @@ namespace Orchestrator.Storage.Calls;
 
 public sealed partial class SqlCallStore
 {
-    public async Task<IReadOnlyList<DueCall>> PickDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DueCall>> PickDueAsync(DateTimeOffset now, int limit, DueCallFilter? skip = null,
+        CancellationToken cancellationToken = default)
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         // Walks ix_orch_calls_queue from its head: the first `limit` queued calls in start order that are due.
-        await using var select = dialect.Command(connection,
-                """
-                SELECT c.id, c.agent_id, c.campaign_id, c.endpoint, c.priority, c.created_at, c.deadline_at, c.not_before,
-                       c.timezone, c.attempts, c.doc
-                FROM orch_calls c
-                WHERE c.status = 'Queued' AND c.next_at <= @now
-                ORDER BY c.priority DESC, c.created_at, c.id
-                LIMIT @limit
-                """)
-            .With("@now", now.ToUnixMs()).With("@limit", limit);
+        // Skipped agents and campaigns are passed over on that walk (their rows are still read from the index).
+        await using var select = dialect.Command(connection, "");
+        var skips = "";
+        var i = 0;
+        skip ??= DueCallFilter.None;
+        foreach (var agentId in skip.SkipAgents)
+        {
+            skips += $" AND c.agent_id <> @sa{i}";
+            select.With($"@sa{i++}", agentId);
+        }
+        foreach (var campaignId in skip.SkipCampaigns)
+        {
+            skips += $" AND (c.campaign_id IS NULL OR c.campaign_id <> @sc{i})";
+            select.With($"@sc{i++}", campaignId);
+        }
+        select.CommandText =
+            $"""
+             SELECT c.id, c.agent_id, c.campaign_id, c.endpoint, c.priority, c.created_at, c.deadline_at, c.not_before,
+                    c.timezone, c.attempts, c.doc
+             FROM orch_calls c
+             WHERE c.status = 'Queued' AND c.next_at <= @now{skips}
+             ORDER BY c.priority DESC, c.created_at, c.id
+             LIMIT @limit
+             """;
+        select.With("@now", now.ToUnixMs()).With("@limit", limit);
         var due = new List<DueCall>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

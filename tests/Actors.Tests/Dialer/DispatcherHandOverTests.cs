@@ -72,7 +72,7 @@ public class DispatcherHandOverTests : TestKit
         public string? Outcome(string id, int attempt) { lock (_lock) return _rows[id].Outcomes.GetValueOrDefault(attempt); }
         public List<int> Claims(string id) { lock (_lock) return [.. _rows[id].Claims]; }
 
-        public Task<IReadOnlyList<DueCall>> PickDueAsync(DateTimeOffset now, int limit, CancellationToken ct = default)
+        public Task<IReadOnlyList<DueCall>> PickDueAsync(DateTimeOffset now, int limit, DueCallFilter? skip = null, CancellationToken ct = default)
         {
             lock (_lock)
                 return Task.FromResult<IReadOnlyList<DueCall>>(_rows.Where(r => r.Value.Status == CallStatuses.Queued && r.Value.Next <= now)

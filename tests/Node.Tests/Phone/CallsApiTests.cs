@@ -120,4 +120,28 @@ public sealed class CallsApiTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await Task.Delay(1500); // a third attempt would be due by now
         Assert.Equal(2, SippMessageLog.Read(sipp).Count(m => m.Received && m.IsRequest("INVITE")));
     }
+
+    [Fact]
+    public async Task A_paused_campaign_ahead_in_the_queue_does_not_hold_up_the_calls_behind_it()
+    {
+        await using var sipp = await SippProcess.StartAsync("callee-bye.xml", extra: $"-m 1 {SippMessageLog.TraceArgs}");
+        var agent = await PhoneAgentAsync(sipp);
+        using var http = fixture.Node.CreateClient();
+        var campaign = (await (await http.PostAsJsonAsync("/api/v1/campaigns", new { name = "held", agentId = agent.AgentId, concurrency = 5 }))
+            .Content.ReadFromJsonAsync<JsonObject>())!["campaignId"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/api/v1/campaigns/{campaign}/pause", null)).StatusCode);
+        // More paused calls than the dispatcher reads in one page, all queued before the call that must go.
+        var csv = new System.Text.StringBuilder("endpoint\n");
+        for (var i = 0; i < 250; i++) csv.Append($"{6000 + i}\n");
+        (await http.PostAsync($"/api/v1/campaigns/{campaign}/calls", new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv")))
+            .EnsureSuccessStatusCode();
+
+        var call = (await (await http.PostAsJsonAsync($"/api/v1/calls?agentId={agent.AgentId}", new { endpoint = "5999" }))
+            .Content.ReadFromJsonAsync<JsonObject>())!;
+        var done = await WaitForStatusAsync(http, call["callId"]!.GetValue<string>(), "Completed", "Failed", "Canceled");
+        Assert.Equal(("Completed", "callee_hangup"), (done["status"]!.GetValue<string>(), done["lastOutcome"]!.GetValue<string>()));
+        Assert.Equal(["INVITE sip:5999@"], SippMessageLog.Read(sipp).Where(m => m.Received && m.IsRequest("INVITE"))
+            .Select(m => m.FirstLine[..16]));
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/api/v1/campaigns/{campaign}/cancel", null)).StatusCode);
+    }
 }

@@ -14,11 +14,26 @@ public sealed record DueCall(string CallId, string AgentId, string? CampaignId, 
 /// <summary>An attempt claimed (Running) whose conversation may never have started.</summary>
 public sealed record ClaimedAttempt(string CallId, int Attempt, string ConversationId, DateTimeOffset ClaimedAt);
 
+/// <summary>
+/// Agents and campaigns whose due calls a pick leaves out: found full, paused or disabled earlier in
+/// the round, so the calls queued behind them (another campaign's, say) are reached.
+/// </summary>
+public sealed record DueCallFilter(IReadOnlySet<string> SkipAgents, IReadOnlySet<string> SkipCampaigns)
+{
+    public static readonly DueCallFilter None = new(new HashSet<string>(), new HashSet<string>());
+    public bool Skips(string agentId, string? campaignId) =>
+        SkipAgents.Contains(agentId) || (campaignId is not null && SkipCampaigns.Contains(campaignId));
+}
+
 /// <summary>The dispatcher's side of the queue: picking, claiming and ending attempts.</summary>
 public interface ICallQueue
 {
-    /// <summary>Queued calls due at <paramref name="now"/>, in start order, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<DueCall>> PickDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Queued calls due at <paramref name="now"/>, in start order, at most <paramref name="limit"/>,
+    /// leaving out those <paramref name="skip"/> names.
+    /// </summary>
+    Task<IReadOnlyList<DueCall>> PickDueAsync(DateTimeOffset now, int limit, DueCallFilter? skip = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Queued → Running with attempt <c>attempts + 1</c>, only if the call is still Queued with
