@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Orchestrator.Media.Tests.Sip;
+using Orchestrator.Node.Tests.Infrastructure;
+
+namespace Orchestrator.Browser.Tests;
+
+/// <summary>
+/// An operator's campaign, end to end: Chromium opens the operator page from the demo page, types the
+/// API key, uploads a CSV, and watches the campaign dial SIPp's <c>uas</c> until it completes; then
+/// reads a call's transcript. The trunk and agent are made through the REST API, as an operator would.
+/// </summary>
+public sealed class OperatorPageTests(ITestOutputHelper output)
+{
+    private static readonly (string Endpoint, string FirstName)[] Recipients =
+        [("+15550100", "Ada"), ("+15550101", "Bob"), ("+15550102", "Cyd"), ("+15550103", "Dee"), ("+15550104", "Eve")];
+
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    /// <summary>The demo agent dialling through a trunk to SIPp on <paramref name="sippPort"/>; it hangs up after a few seconds,
+    /// since SIPp's <c>uas</c> waits for our BYE.</summary>
+    private static async Task<string> CreateAgentAsync(HttpClient http, int sippPort)
+    {
+        var trunk = await http.PostAsJsonAsync("/api/v1/sip-trunks",
+            new { name = "operator-page", server = $"127.0.0.1:{sippPort}", maxConcurrentCalls = 10 });
+        Assert.Equal(HttpStatusCode.Created, trunk.StatusCode);
+        var trunkId = (await trunk.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+
+        var agent = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-agent.json")))!.AsObject();
+        agent["name"] = "Operator page agent";
+        var config = agent["config"]!.AsObject();
+        config["outboundSipConfig"] = new JsonObject { ["trunkId"] = trunkId };
+        config["features"]!["maxDuration"] = new JsonObject { ["isEnabled"] = true, ["maxDurationSeconds"] = 3 };
+        var created = await http.PostAsJsonAsync("/api/v1/agents", agent);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonObject>())!["agentId"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task An_operator_uploads_a_csv_watches_the_campaign_complete_and_reads_a_transcript()
+    {
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database);
+        using var http = node.CreateClient();
+        // SIPp starts right before the upload: its global time-out (30 s) then covers the campaign alone.
+        var sippPort = SippProcess.NextPortHint;
+        var agentId = await CreateAgentAsync(http, sippPort);
+
+        await using var browser = await ChromiumBrowser.LaunchAsync();
+        var page = browser.Page;
+        var pageErrors = new List<string>();
+        page.PageError += (_, error) => { lock (pageErrors) pageErrors.Add(error); };
+
+        await page.GotoAsync(node.BaseAddress.ToString());
+        await page.ClickAsync("text=Operator page");
+        await Assertions.Expect(page).ToHaveTitleAsync("Orchestrator operator");
+
+        await page.FillAsync("#apiKey", TestNode.ApiKey);
+        await page.ClickAsync("#useKey");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Connected.", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator($"#agent option[value='{agentId}']")).ToHaveTextAsync("Operator page agent");
+        Assert.Equal(TestNode.ApiKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('orchestratorApiKey')"));
+
+        var csv = new StringBuilder("endpoint,firstName\n");
+        foreach (var (endpoint, firstName) in Recipients) csv.Append($"{endpoint},{firstName}\n");
+        await page.FillAsync("#campaignName", "Spring");
+        await page.SelectOptionAsync("#agent", agentId);
+        await page.FillAsync("#concurrency", "5");
+        await page.FillAsync("#cpsLimit", "5");
+        await page.SetInputFilesAsync("#csvFile", new FilePayload
+        {
+            Name = "calls.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()),
+        });
+        await using var sipp = await SippProcess.StartAsync("uas", extra: $"-m {Recipients.Length}", port: sippPort);
+        await page.ClickAsync("#create");
+        await Assertions.Expect(page.Locator("#createStatus")).ToHaveTextAsync($"Campaign Spring: {Recipients.Length} calls added.",
+            new() { Timeout = 15_000 });
+
+        // The page polls: the campaign's row goes to Completed with a full bar and counts that match the API's.
+        var row = page.Locator("#campaigns tr", new() { HasText = "Spring" });
+        await Assertions.Expect(row.Locator("td.status")).ToHaveTextAsync("Completed", new() { Timeout = (float)Generous.TotalMilliseconds });
+        var bar = row.Locator("progress");
+        Assert.Equal((Recipients.Length.ToString(), Recipients.Length.ToString()),
+            (await bar.GetAttributeAsync("value"), await bar.GetAttributeAsync("max")));
+        await Assertions.Expect(row.Locator(".percent")).ToHaveTextAsync($"{Recipients.Length} / {Recipients.Length} (100 %)");
+        var campaignId = await row.GetAttributeAsync("data-campaign-id");
+        var campaign = (await http.GetFromJsonAsync<JsonObject>($"/api/v1/campaigns/{campaignId}"))!;
+        Assert.Equal(("Completed", Recipients.Length, Recipients.Length),
+            (campaign["status"]!.GetValue<string>(), campaign["counts"]!["total"]!.GetValue<int>(), campaign["counts"]!["Completed"]!.GetValue<int>()));
+        await Assertions.Expect(row.Locator(".counts")).ToContainTextAsync($"total {Recipients.Length} · Completed {Recipients.Length}");
+        foreach (var button in new[] { "Pause", "Resume", "Cancel" })
+            await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = button })).ToBeDisabledAsync();
+
+        // The queue and the results of the new campaign, selected on creation: every number, each call completed.
+        await Assertions.Expect(row).ToHaveClassAsync("selected");
+        await Assertions.Expect(page.Locator("#queueScope")).ToHaveTextAsync("(the selected campaign)");
+        var calls = page.Locator("#calls tr");
+        await Assertions.Expect(calls).ToHaveCountAsync(Recipients.Length, new() { Timeout = 15_000 });
+        foreach (var (endpoint, _) in Recipients)
+            await Assertions.Expect(page.Locator("#calls tr", new() { HasText = endpoint }).Locator("td.status")).ToHaveTextAsync("Completed");
+        await Assertions.Expect(page.Locator("#results li")).ToHaveCountAsync(Recipients.Length, new() { Timeout = 15_000 });
+
+        // A result's transcript: the agent greeted the callee by the name from the CSV.
+        var (chosen, name) = Recipients[2];
+        await page.Locator("#results li", new() { HasText = chosen }).ClickAsync();
+        await Assertions.Expect(page.Locator("#transcriptOf")).ToContainTextAsync(chosen, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#transcript li.assistant").First)
+            .ToContainTextAsync($"Hello {name}, welcome to Trattoria Roma", new() { Timeout = 15_000 });
+
+        output.WriteLine("console: " + string.Join(" | ", browser.Console));
+        Assert.Empty(pageErrors);
+        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+}
