@@ -39,13 +39,32 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         return (await created.Content.ReadFromJsonAsync<JsonObject>())!["agentId"]!.GetValue<string>();
     }
 
+    private static async Task UseKeyAsync(IPage page, string key, string expectedStatus)
+    {
+        await page.FillAsync("#apiKey", key);
+        await page.ClickAsync("#useKey");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync(expectedStatus, new() { Timeout = 15_000 });
+    }
+
+    /// <summary>Fills the new-campaign form and submits it with <paramref name="csv"/> as the chosen file.</summary>
+    private static async Task CreateCampaignAsync(IPage page, string name, string agentId, string csv)
+    {
+        await page.FillAsync("#campaignName", name);
+        await page.SelectOptionAsync("#agent", agentId);
+        await page.FillAsync("#concurrency", "5");
+        await page.FillAsync("#cpsLimit", "5");
+        await page.SetInputFilesAsync("#csvFile", new FilePayload { Name = "calls.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await page.ClickAsync("#create");
+    }
+
     [Fact]
     public async Task An_operator_uploads_a_csv_watches_the_campaign_complete_and_reads_a_transcript()
     {
         using var database = TestDatabase.Sqlite();
         await using var node = await TestNode.StartAsync(database);
         using var http = node.CreateClient();
-        // SIPp starts right before the upload: its global time-out (30 s) then covers the campaign alone.
+        // SIPp starts right before the upload, with a global time-out longer than SippProcess's 30 s (the later
+        // option wins) so a slow, busy machine fails on the page's own waits, which say what was missing.
         var sippPort = SippProcess.NextPortHint;
         var agentId = await CreateAgentAsync(http, sippPort);
 
@@ -58,24 +77,14 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         await page.ClickAsync("text=Operator page");
         await Assertions.Expect(page).ToHaveTitleAsync("Orchestrator operator");
 
-        await page.FillAsync("#apiKey", TestNode.ApiKey);
-        await page.ClickAsync("#useKey");
-        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Connected.", new() { Timeout = 15_000 });
+        await UseKeyAsync(page, TestNode.ApiKey, "Connected.");
         await Assertions.Expect(page.Locator($"#agent option[value='{agentId}']")).ToHaveTextAsync("Operator page agent");
         Assert.Equal(TestNode.ApiKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('orchestratorApiKey')"));
 
         var csv = new StringBuilder("endpoint,firstName\n");
         foreach (var (endpoint, firstName) in Recipients) csv.Append($"{endpoint},{firstName}\n");
-        await page.FillAsync("#campaignName", "Spring");
-        await page.SelectOptionAsync("#agent", agentId);
-        await page.FillAsync("#concurrency", "5");
-        await page.FillAsync("#cpsLimit", "5");
-        await page.SetInputFilesAsync("#csvFile", new FilePayload
-        {
-            Name = "calls.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()),
-        });
-        await using var sipp = await SippProcess.StartAsync("uas", extra: $"-m {Recipients.Length}", port: sippPort);
-        await page.ClickAsync("#create");
+        await using var sipp = await SippProcess.StartAsync("uas", extra: $"-m {Recipients.Length} -timeout 120s", port: sippPort);
+        await CreateCampaignAsync(page, "Spring", agentId, csv.ToString());
         await Assertions.Expect(page.Locator("#createStatus")).ToHaveTextAsync($"Campaign Spring: {Recipients.Length} calls added.",
             new() { Timeout = 15_000 });
 
@@ -113,5 +122,58 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         output.WriteLine("console: " + string.Join(" | ", browser.Console));
         Assert.Empty(pageErrors);
         Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task An_operator_pauses_resumes_and_cancels_a_campaign_and_a_bad_csv_row_is_refused_by_its_line()
+    {
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database);
+        using var http = node.CreateClient();
+        // Nothing is dialled: every call waits for a notBefore far ahead, so only the operator's buttons move it.
+        var agentId = await CreateAgentAsync(http, SippProcess.NextPortHint);
+        await using var browser = await ChromiumBrowser.LaunchAsync();
+        var page = browser.Page;
+        await page.GotoAsync(new Uri(node.BaseAddress, "/operator.html").ToString());
+
+        await UseKeyAsync(page, "not-the-key", "The API key was refused (401).");
+        Assert.Empty(await page.Locator("#agent option").AllAsync());
+        await UseKeyAsync(page, TestNode.ApiKey, "Connected.");
+
+        await CreateCampaignAsync(page, "Broken", agentId, "endpoint,firstName\n+15550200,Ada\n,Bob\n");
+        await Assertions.Expect(page.Locator("#createStatus")).ToContainTextAsync("Line 3:", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#createStatus")).ToContainTextAsync("nothing was added and the empty campaign was canceled");
+        var broken = page.Locator("#campaigns tr", new() { HasText = "Broken" });
+        await Assertions.Expect(broken.Locator("td.status")).ToHaveTextAsync("Canceled", new() { Timeout = 15_000 });
+        await Assertions.Expect(broken.Locator(".percent")).ToHaveTextAsync("0 / 0 (0 %)");
+
+        const string later = "2099-01-01T09:00:00Z", deadline = "2099-01-02T09:00:00Z";
+        await CreateCampaignAsync(page, "Later", agentId,
+            $"endpoint,notBefore,callDeadline\n+15550300,{later},{deadline}\n+15550301,{later},{deadline}\n+15550302,{later},{deadline}\n");
+        await Assertions.Expect(page.Locator("#createStatus")).ToHaveTextAsync("Campaign Later: 3 calls added.", new() { Timeout = 15_000 });
+        var row = page.Locator("#campaigns tr", new() { HasText = "Later" });
+        await Assertions.Expect(row.Locator(".counts")).ToHaveTextAsync("total 3 · Queued 3", new() { Timeout = 15_000 });
+        await Assertions.Expect(row.Locator(".percent")).ToHaveTextAsync("0 / 3 (0 %)");
+        await Assertions.Expect(page.Locator("#calls tr", new() { HasText = "+15550301" }).Locator("td.status")).ToHaveTextAsync("Queued",
+            new() { Timeout = 15_000 });
+
+        async Task PressAsync(string button, string status)
+        {
+            await row.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+            await Assertions.Expect(row.Locator("td.status")).ToHaveTextAsync(status, new() { Timeout = 15_000 });
+            var campaignId = await row.GetAttributeAsync("data-campaign-id");
+            Assert.Equal(status, (await http.GetFromJsonAsync<JsonObject>($"/api/v1/campaigns/{campaignId}"))!["status"]!.GetValue<string>());
+        }
+        await PressAsync("Pause", "Paused");
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeDisabledAsync();
+        await PressAsync("Resume", "Active");
+        await PressAsync("Cancel", "Canceled");
+
+        // Cancelled calls are done: the bar is full, and the queue says why each ended.
+        await Assertions.Expect(row.Locator(".counts")).ToContainTextAsync("total 3 · Canceled 3", new() { Timeout = 15_000 });
+        await Assertions.Expect(row.Locator(".percent")).ToHaveTextAsync("3 / 3 (100 %)");
+        await Assertions.Expect(page.Locator("#calls tr", new() { HasText = "campaign_canceled" })).ToHaveCountAsync(3, new() { Timeout = 15_000 });
+        foreach (var button in new[] { "Pause", "Resume", "Cancel" })
+            await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = button })).ToBeDisabledAsync();
     }
 }

@@ -302,8 +302,13 @@ $("newCampaign").addEventListener("submit", async event => {
     $("newCampaign").reset();
     selectedCampaign = campaign.campaignId;
   } catch (e) {
-    createStatus(campaign ? `Campaign ${campaign.name} was created, but the file was refused: ${e.message}`
-      : `Not created: ${e.message}`, true);
+    if (!campaign) createStatus(`Not created: ${e.message}`, true);
+    else {
+      // The refused file added nothing: cancel the empty campaign rather than leave it Active with no calls.
+      const canceled = await api(`/campaigns/${encodeURIComponent(campaign.campaignId)}/cancel`, { method: "POST" })
+        .then(() => true, () => false);
+      createStatus(`The file was refused, nothing was added${canceled ? " and the empty campaign was canceled" : ""}: ${e.message}`, true);
+    }
   } finally {
     $("create").disabled = false;
     refresh();
