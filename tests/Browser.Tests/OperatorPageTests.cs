@@ -39,6 +39,24 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         return (await created.Content.ReadFromJsonAsync<JsonObject>())!["agentId"]!.GetValue<string>();
     }
 
+    /// <summary>Serves the operator page under a policy without <c>'unsafe-inline'</c>, as production will: an inline
+    /// script or handler would be refused and say so on the console.</summary>
+    private static Task EnforceContentSecurityPolicyAsync(IPage page) =>
+        page.RouteAsync("**/operator.html", async route =>
+        {
+            var response = await route.FetchAsync();
+            var headers = new Dictionary<string, string>(response.Headers)
+            {
+                ["content-security-policy"] = "default-src 'self'; img-src 'self' data:",
+            };
+            await route.FulfillAsync(new() { Response = response, Headers = headers });
+        });
+
+    private static void AssertNoPolicyViolation(ChromiumBrowser browser)
+    {
+        lock (browser.Console) Assert.DoesNotContain(browser.Console, line => line.Contains("Content Security Policy"));
+    }
+
     private static async Task UseKeyAsync(IPage page, string key, string expectedStatus)
     {
         await page.FillAsync("#apiKey", key);
@@ -72,6 +90,7 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         var page = browser.Page;
         var pageErrors = new List<string>();
         page.PageError += (_, error) => { lock (pageErrors) pageErrors.Add(error); };
+        await EnforceContentSecurityPolicyAsync(page);
 
         await page.GotoAsync(node.BaseAddress.ToString());
         await page.ClickAsync("text=Operator page");
@@ -121,6 +140,7 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
 
         output.WriteLine("console: " + string.Join(" | ", browser.Console));
         Assert.Empty(pageErrors);
+        AssertNoPolicyViolation(browser);
         Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15)));
     }
 
@@ -134,24 +154,29 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         var agentId = await CreateAgentAsync(http, SippProcess.NextPortHint);
         await using var browser = await ChromiumBrowser.LaunchAsync();
         var page = browser.Page;
+        await EnforceContentSecurityPolicyAsync(page);
         await page.GotoAsync(new Uri(node.BaseAddress, "/operator.html").ToString());
 
         await UseKeyAsync(page, "not-the-key", "The API key was refused (401).");
         Assert.Empty(await page.Locator("#agent option").AllAsync());
         await UseKeyAsync(page, TestNode.ApiKey, "Connected.");
 
-        await CreateCampaignAsync(page, "Broken", agentId, "endpoint,firstName\n+15550200,Ada\n,Bob\n");
+        // The name is markup: the page must show it as text, never build elements from it.
+        const string broken = "<b id=\"injected\">Broken</b>";
+        await CreateCampaignAsync(page, broken, agentId, "endpoint,firstName\n+15550200,Ada\n,Bob\n");
         await Assertions.Expect(page.Locator("#createStatus")).ToContainTextAsync("Line 3:", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#createStatus")).ToContainTextAsync("nothing was added and the empty campaign was canceled");
-        var broken = page.Locator("#campaigns tr", new() { HasText = "Broken" });
-        await Assertions.Expect(broken.Locator("td.status")).ToHaveTextAsync("Canceled", new() { Timeout = 15_000 });
-        await Assertions.Expect(broken.Locator(".percent")).ToHaveTextAsync("0 / 0 (0 %)");
+        var brokenRow = page.Locator("#campaigns tr", new() { HasText = broken });
+        await Assertions.Expect(brokenRow.Locator("td.status")).ToHaveTextAsync("Canceled", new() { Timeout = 15_000 });
+        await Assertions.Expect(brokenRow.Locator("td").First).ToHaveTextAsync(broken);
+        await Assertions.Expect(brokenRow.Locator(".percent")).ToHaveTextAsync("0 / 0 (0 %)");
+        Assert.Equal(0, await page.Locator("#injected").CountAsync());
 
         const string later = "2099-01-01T09:00:00Z", deadline = "2099-01-02T09:00:00Z";
-        await CreateCampaignAsync(page, "Later", agentId,
+        await CreateCampaignAsync(page, "Next year", agentId,
             $"endpoint,notBefore,callDeadline\n+15550300,{later},{deadline}\n+15550301,{later},{deadline}\n+15550302,{later},{deadline}\n");
-        await Assertions.Expect(page.Locator("#createStatus")).ToHaveTextAsync("Campaign Later: 3 calls added.", new() { Timeout = 15_000 });
-        var row = page.Locator("#campaigns tr", new() { HasText = "Later" });
+        await Assertions.Expect(page.Locator("#createStatus")).ToHaveTextAsync("Campaign Next year: 3 calls added.", new() { Timeout = 15_000 });
+        var row = page.Locator("#campaigns tr", new() { HasText = "Next year" });
         await Assertions.Expect(row.Locator(".counts")).ToHaveTextAsync("total 3 · Queued 3", new() { Timeout = 15_000 });
         await Assertions.Expect(row.Locator(".percent")).ToHaveTextAsync("0 / 3 (0 %)");
         await Assertions.Expect(page.Locator("#calls tr", new() { HasText = "+15550301" }).Locator("td.status")).ToHaveTextAsync("Queued",
@@ -175,5 +200,6 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#calls tr", new() { HasText = "campaign_canceled" })).ToHaveCountAsync(3, new() { Timeout = 15_000 });
         foreach (var button in new[] { "Pause", "Resume", "Cancel" })
             await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = button })).ToBeDisabledAsync();
+        AssertNoPolicyViolation(browser);
     }
 }

@@ -130,10 +130,13 @@ function campaignRow(campaign) {
   return tr;
 }
 
+// The API lists campaigns oldest first; the operator wants the newest, so read the last page and turn it round.
 async function refreshCampaigns() {
-  const page = await api("/campaigns?take=100");
+  const take = 100;
+  let page = await api(`/campaigns?take=${take}`);
+  if (page.total > take) page = await api(`/campaigns?take=${take}&skip=${page.total - take}`);
   if (!changed("campaigns", [page, selectedCampaign])) return;
-  $("campaigns").replaceChildren(...page.items.map(campaignRow));
+  $("campaigns").replaceChildren(...[...page.items].reverse().map(campaignRow));
   if (page.items.length === 0) {
     const tr = el("tr");
     const td = el("td", "No campaigns yet.", "hint");
@@ -145,6 +148,7 @@ async function refreshCampaigns() {
 
 function selectCampaign(campaignId) {
   selectedCampaign = campaignId;
+  callsSkip = 0;
   selectedResult = null;
   $("transcript").replaceChildren();
   $("transcriptOf").textContent = "";
@@ -153,8 +157,11 @@ function selectCampaign(campaignId) {
 
 // ---- queue ----------------------------------------------------------------------------------
 
+const callsPerPage = 100;
+let callsSkip = 0;
+
 async function refreshCalls() {
-  const query = new URLSearchParams({ take: "100" });
+  const query = new URLSearchParams({ take: String(callsPerPage), skip: String(callsSkip) });
   if (selectedCampaign) query.set("campaignId", selectedCampaign);
   if ($("queueStatus").value) query.set("status", $("queueStatus").value);
   const page = await api("/calls?" + query);
@@ -169,7 +176,10 @@ async function refreshCalls() {
     tr.addEventListener("click", () => selectResult(call.callId));
     return tr;
   }));
-  $("callsTotal").textContent = `${page.items.length} of ${page.total} shown.`;
+  $("callsTotal").textContent = page.total
+    ? `${callsSkip + 1}–${callsSkip + page.items.length} of ${page.total}.` : "No calls.";
+  $("earlierCalls").disabled = callsSkip === 0;
+  $("laterCalls").disabled = callsSkip + page.items.length >= page.total;
 }
 
 // ---- results and transcripts ----------------------------------------------------------------
@@ -278,7 +288,9 @@ $("forgetKey").addEventListener("click", () => {
   useKey("");
 });
 
-$("queueStatus").addEventListener("change", () => refresh());
+$("queueStatus").addEventListener("change", () => { callsSkip = 0; refresh(); });
+$("earlierCalls").addEventListener("click", () => { callsSkip = Math.max(0, callsSkip - callsPerPage); refresh(); });
+$("laterCalls").addEventListener("click", () => { callsSkip += callsPerPage; refresh(); });
 $("showAll").addEventListener("click", () => selectCampaign(null));
 
 // A campaign is created first (JSON), then its calls are appended from the file as text/csv, streamed
