@@ -159,6 +159,7 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
 
         await UseKeyAsync(page, "not-the-key", "The API key was refused (401).");
         Assert.Empty(await page.Locator("#agent option").AllAsync());
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('orchestratorApiKey')"));
         await UseKeyAsync(page, TestNode.ApiKey, "Connected.");
 
         // The name is markup: the page must show it as text, never build elements from it.
@@ -200,6 +201,12 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#calls tr", new() { HasText = "campaign_canceled" })).ToHaveCountAsync(3, new() { Timeout = 15_000 });
         foreach (var button in new[] { "Pause", "Resume", "Cancel" })
             await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = button })).ToBeDisabledAsync();
+
+        // Forgetting the key clears it from the tab and the page.
+        await page.ClickAsync("#forgetKey");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("No key yet.");
+        await Assertions.Expect(page.Locator("#campaigns tr")).ToHaveCountAsync(0);
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('orchestratorApiKey')"));
         AssertNoPolicyViolation(browser);
     }
 }

@@ -257,23 +257,27 @@ async function loadAgents() {
   }));
 }
 
+// A new key starts from an empty page: nothing read with the previous key stays on show.
 async function useKey(key) {
   apiKey = key;
+  clearInterval(timer);
   Object.keys(drawn).forEach(k => delete drawn[k]);
+  selectedCampaign = selectedResult = null;
+  for (const part of ["agent", "campaigns", "calls", "results", "transcript", "callsTotal", "transcriptOf", "queueScope"])
+    $(part).replaceChildren();
   if (!apiKey) {
     sessionStorage.removeItem(keyName);
-    clearInterval(timer);
     status("No key yet.");
     return;
   }
-  sessionStorage.setItem(keyName, apiKey);
   try {
     await loadAgents();
   } catch (e) {
+    sessionStorage.removeItem(keyName);
     status(e.status === 401 ? "The API key was refused (401)." : `Could not load agents: ${e.message}`, true);
     return;
   }
-  clearInterval(timer);
+  sessionStorage.setItem(keyName, apiKey);
   timer = setInterval(refresh, pollMs);
   await refresh();
 }
