@@ -94,7 +94,7 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
 
         await page.GotoAsync(node.BaseAddress.ToString());
         await page.ClickAsync("text=Operator page");
-        await Assertions.Expect(page).ToHaveTitleAsync("Orchestrator operator");
+        await Assertions.Expect(page).ToHaveTitleAsync("Orchestrator operator", new() { Timeout = 15_000 });
 
         await UseKeyAsync(page, TestNode.ApiKey, "Connected.");
         await Assertions.Expect(page.Locator($"#agent option[value='{agentId}']")).ToHaveTextAsync("Operator page agent");
@@ -186,6 +186,7 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         async Task PressAsync(string button, string status)
         {
             await row.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+            await Assertions.Expect(page.Locator("#actionStatus")).ToHaveTextAsync($"Campaign Next year is {status}.", new() { Timeout = 15_000 });
             await Assertions.Expect(row.Locator("td.status")).ToHaveTextAsync(status, new() { Timeout = 15_000 });
             var campaignId = await row.GetAttributeAsync("data-campaign-id");
             Assert.Equal(status, (await http.GetFromJsonAsync<JsonObject>($"/api/v1/campaigns/{campaignId}"))!["status"]!.GetValue<string>());

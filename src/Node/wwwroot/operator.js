@@ -35,15 +35,24 @@ async function problemText(response) {
   return text;
 }
 
+// Answers to a request made with an earlier key are dropped (as a stale error) so they never reach the page.
+let keyGeneration = 0;
+class StaleAnswer extends Error {}
+
 async function api(path, options = {}) {
+  const generation = keyGeneration;
   const headers = { Authorization: `Bearer ${apiKey}`, ...(options.headers || {}) };
   const response = await fetch("/api/v1" + path, { ...options, headers });
+  if (generation !== keyGeneration) throw new StaleAnswer(path);
   if (!response.ok) {
     const error = new Error(await problemText(response));
     error.status = response.status;
+    if (generation !== keyGeneration) throw new StaleAnswer(path);
     throw error;
   }
-  return response.status === 204 ? null : response.json();
+  const body = response.status === 204 ? null : await response.json();
+  if (generation !== keyGeneration) throw new StaleAnswer(path);
+  return body;
 }
 
 const postJson = (path, body) =>
@@ -92,12 +101,19 @@ function countsText(campaign) {
   return [`total ${counts.total || 0}`, ...parts].join(" · ") + (outcomes.length ? ` (${outcomes.join(", ")})` : "");
 }
 
+// Said beside the table rather than in the status line, which every poll rewrites.
+function actionStatus(text, isError) {
+  $("actionStatus").textContent = text;
+  $("actionStatus").classList.toggle("error", !!isError);
+}
+
 async function transition(campaign, action) {
   try {
-    await api(`/campaigns/${encodeURIComponent(campaign.campaignId)}/${action}`, { method: "POST" });
-    status(`Campaign ${campaign.name}: ${action} done.`);
+    const after = await api(`/campaigns/${encodeURIComponent(campaign.campaignId)}/${action}`, { method: "POST" });
+    actionStatus(`Campaign ${campaign.name} is ${after.status}.`);
   } catch (e) {
-    status(`Campaign ${campaign.name}: ${action} refused: ${e.message}`, true);
+    if (e instanceof StaleAnswer) return;
+    actionStatus(`Campaign ${campaign.name}: ${action} refused: ${e.message}`, true);
   }
   refresh();
 }
@@ -241,7 +257,8 @@ async function refresh() {
     await refreshTranscript();
     status(`Connected. Updated ${new Date().toLocaleTimeString()}.`);
   } catch (e) {
-    status(e.status === 401 ? "The API key was refused (401)." : `Could not refresh: ${e.message}`, true);
+    if (!(e instanceof StaleAnswer))
+      status(e.status === 401 ? "The API key was refused (401)." : `Could not refresh: ${e.message}`, true);
   } finally {
     refreshing = false;
   }
@@ -260,10 +277,11 @@ async function loadAgents() {
 // A new key starts from an empty page: nothing read with the previous key stays on show.
 async function useKey(key) {
   apiKey = key;
+  keyGeneration++;
   clearInterval(timer);
   Object.keys(drawn).forEach(k => delete drawn[k]);
   selectedCampaign = selectedResult = null;
-  for (const part of ["agent", "campaigns", "calls", "results", "transcript", "callsTotal", "transcriptOf", "queueScope"])
+  for (const part of ["agent", "campaigns", "calls", "results", "transcript", "callsTotal", "transcriptOf", "queueScope", "actionStatus"])
     $(part).replaceChildren();
   if (!apiKey) {
     sessionStorage.removeItem(keyName);
@@ -273,6 +291,7 @@ async function useKey(key) {
   try {
     await loadAgents();
   } catch (e) {
+    if (e instanceof StaleAnswer) return; // another key was typed meanwhile: its own useKey carries on
     sessionStorage.removeItem(keyName);
     status(e.status === 401 ? "The API key was refused (401)." : `Could not load agents: ${e.message}`, true);
     return;
