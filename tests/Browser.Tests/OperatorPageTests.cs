@@ -11,7 +11,8 @@ namespace Orchestrator.Browser.Tests;
 /// <summary>
 /// An operator's campaign, end to end: Chromium opens the operator page from the demo page, types the
 /// API key, uploads a CSV, and watches the campaign dial SIPp's <c>uas</c> until it completes; then
-/// reads a call's transcript. The trunk and agent are made through the REST API, as an operator would.
+/// reads a call's transcript. Also pause, resume and cancel from the page, and what it refuses (a bad
+/// row, a wrong key). The trunk and agent are made through the REST API, as an operator would.
 /// </summary>
 public sealed class OperatorPageTests(ITestOutputHelper output)
 {
@@ -39,8 +40,8 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         return (await created.Content.ReadFromJsonAsync<JsonObject>())!["agentId"]!.GetValue<string>();
     }
 
-    /// <summary>Serves the operator page under a policy without <c>'unsafe-inline'</c>, as production will: an inline
-    /// script or handler would be refused and say so on the console.</summary>
+    /// <summary>Serves the operator page under a policy without <c>'unsafe-inline'</c>, the one the node is to send:
+    /// an inline script or handler would be refused and say so on the console.</summary>
     private static Task EnforceContentSecurityPolicyAsync(IPage page) =>
         page.RouteAsync("**/operator.html", async route =>
         {
