@@ -48,6 +48,9 @@ public sealed class CallDispatcher : ReceiveActor, IWithTimers
             _running = false;
             if (done.Error is { } e) _log.Warning("A dispatch round failed: {0}", e.Message);
             if (_again || done.Report is { BatchFull: true, Started: > 0 }) RunOrMark();
+            // A CPS window held calls back and has room before the next poll: look again then, or the
+            // achieved rate falls short of the limit by up to a poll interval per window.
+            else if (done.Report?.WakeAfter is { } after && after < _settings.PollInterval) Timers.StartSingleTimer("wake", Poll.Instance, after);
         });
     }
 

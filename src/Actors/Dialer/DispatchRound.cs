@@ -8,8 +8,11 @@ using Orchestrator.Messages.Results;
 
 namespace Orchestrator.Actors.Dialer;
 
-/// <summary>What one round did, for the dispatcher to decide when to run the next.</summary>
-public sealed record RoundReport(int Started, int Due, bool BatchFull);
+/// <summary>
+/// What one round did, for the dispatcher to decide when to run the next: at once while batches fill,
+/// at <paramref name="WakeAfter"/> when a CPS window held calls back (sooner than the poll), else at the poll.
+/// </summary>
+public sealed record RoundReport(int Started, int Due, bool BatchFull, TimeSpan? WakeAfter = null);
 
 /// <summary>
 /// One pass of the dispatcher over the queue, off the actor's thread (the database calls block on
@@ -39,6 +42,7 @@ public sealed class DispatchRound(
         var agentCache = new Dictionary<string, Agent?>();
         var campaignCache = new Dictionary<string, DialerCampaign?>();
         var blocked = new HashSet<string>(); // pools found full this round: later calls in them wait too
+        TimeSpan? wakeAfter = null; // the soonest a CPS window that held a call back has room again
         HashSet<string> skipAgents = [], skipCampaigns = [];
         var skip = new DueCallFilter(skipAgents, skipCampaigns);
         var starts = new List<Task>();
@@ -73,7 +77,8 @@ public sealed class DispatchRound(
                         continue;
                     }
                 }
-                var (start, held) = await TryStartAsync(agent, campaign, call, blocked, ct).ConfigureAwait(false);
+                var (start, held, retryAfter) = await TryStartAsync(agent, campaign, call, blocked, ct).ConfigureAwait(false);
+                if (retryAfter is { } after && (wakeAfter is null || after < wakeAfter)) wakeAfter = after;
                 if (start is not null) starts.Add(start);
                 // Held by a full pool: its campaign's other calls wait too when that pool is the campaign's, else its agent's.
                 if (held && campaign is not null && blocked.Contains(CampaignPool(campaign).Key)) skipCampaigns.Add(campaign.CampaignId);
@@ -82,14 +87,14 @@ public sealed class DispatchRound(
             if (!batchFull || starts.Count > startedBefore) break; // the queue is read to its end, or this round made progress
         }
         await Task.WhenAll(starts).ConfigureAwait(false);
-        return new RoundReport(starts.Count, dueCount, batchFull);
+        return new RoundReport(starts.Count, dueCount, batchFull, wakeAfter);
     }
 
     /// <summary>
     /// One due call: canceled past its deadline, moved to its next schedule time, held by a full pool, or
     /// granted by the gate and started (the returned task); <c>Held</c> when a full pool holds it.
     /// </summary>
-    private async Task<(Task? Started, bool Held)> TryStartAsync(Agent agent, DialerCampaign? campaign, DueCall call, HashSet<string> blocked, CancellationToken ct)
+    private async Task<(Task? Started, bool Held, TimeSpan? RetryAfter)> TryStartAsync(Agent agent, DialerCampaign? campaign, DueCall call, HashSet<string> blocked, CancellationToken ct)
     {
         var schedule = ScheduleParser.Parse(agent.Schedule).Schedule ?? CallSchedule.Always;
         var standing = CallRules.WhenDue(call.Timing, schedule, time.GetUtcNow());
@@ -97,16 +102,16 @@ public sealed class DispatchRound(
         {
             if (await queue.CancelQueuedAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false))
                 await CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
-            return (null, false);
+            return (null, false, null);
         }
         if (standing.Status == CallStatuses.Queued)
         {
             await queue.RescheduleAsync(call.CallId, standing.NextScheduleTime!.Value, ct).ConfigureAwait(false);
-            return (null, false);
+            return (null, false, null);
         }
 
         var pools = await PoolsAsync(agent, campaign, ct).ConfigureAwait(false);
-        if (pools.Any(p => blocked.Contains(p.Key))) return (null, true);
+        if (pools.Any(p => blocked.Contains(p.Key))) return (null, true, null);
         var attempt = call.Attempts + 1;
         var leaseKey = AttemptConversationIds.For(call.CallId, attempt);
         var answer = await gate.Ask<DialGateAnswer>(new DialGateCommands.Reserve(leaseKey, pools), settings.AskTimeout, ct).ConfigureAwait(false);
@@ -115,9 +120,9 @@ public sealed class DispatchRound(
             DialerMetrics.HeldByLimit();
             // Keep the order within a pool: nothing behind a full pool starts before the call that waits for it.
             foreach (var p in pools) blocked.Add(p.Key);
-            return (null, true);
+            return (null, true, answer.Refusal == "cps" ? answer.RetryAfter : null);
         }
-        return (StartAsync(agent, call, attempt, leaseKey, TrunkIdOf(agent), ct), false);
+        return (StartAsync(agent, call, attempt, leaseKey, TrunkIdOf(agent), ct), false, null);
     }
 
 

@@ -30,13 +30,13 @@ public abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception exception);
 
-    /// <summary>Statements run once per start before the schema (pragmas and the like).</summary>
     /// <summary>
     /// A statement that serialises schema creation across processes, run first in the schema's
     /// transaction; null where the database needs none (SQLite takes one writer at a time anyway).
     /// </summary>
     public virtual string? SchemaLockStatement => null;
 
+    /// <summary>Statements run once per start before the schema (pragmas and the like).</summary>
     public virtual IEnumerable<string> PreparationStatements => [];
 
     /// <summary>Work outside the database before the first connection (creating a file's folder).</summary>

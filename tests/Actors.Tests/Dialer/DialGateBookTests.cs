@@ -70,6 +70,20 @@ public class DialGateBookTests
     }
 
     [Fact]
+    public void A_round_reserves_a_windows_worth_at_once_and_the_dials_are_spread()
+    {
+        var book = Book();
+        var trunk = DialPool.Trunk("t", null, 10);
+        for (var i = 0; i < 10; i++) Assert.True(book.Reserve($"c{i}", [trunk], T0.AddMilliseconds(i)).Granted);
+        var over = book.Reserve("c10", [trunk], T0.AddMilliseconds(20));
+        Assert.Equal((false, "cps", TimeSpan.FromMilliseconds(980)), (over.Granted, over.Refusal, over.RetryAfter));
+
+        Assert.True(book.Acquire("c0", "leg", [trunk], T0.AddMilliseconds(20)).Granted);
+        var next = book.Acquire("c1", "leg", [trunk], T0.AddMilliseconds(30));
+        Assert.Equal((false, TimeSpan.FromMilliseconds(90)), (next.Granted, next.RetryAfter)); // 1/cps after the last INVITE
+    }
+
+    [Fact]
     public void Reservations_hold_every_pool_at_once_or_none()
     {
         var book = Book();

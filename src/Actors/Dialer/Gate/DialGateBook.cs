@@ -8,7 +8,8 @@ namespace Orchestrator.Actors.Dialer.Gate;
 /// recent dials so no one-second window holds more than the pool's CPS limit.
 /// <para>
 /// Two ways in: <see cref="Reserve"/> (the dispatcher, before it claims an attempt) takes the slots and
-/// paces reservations at the CPS limit, but takes no dial token; <see cref="Acquire"/> (the SIP side,
+/// holds reservations to the CPS limit per one-second window (not spread: a round reserves a window's
+/// worth at once), but takes no dial token; <see cref="Acquire"/> (the SIP side,
 /// right before the INVITE) takes the dial token, and the slots too when the lease is new (a socket's
 /// call). A reserved lease over the rate is told to wait, never refused, so a queued call is never
 /// failed for a limit.
@@ -50,7 +51,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
         if (_leases.ContainsKey(leaseKey)) return DialGateAnswer.Yes;
         var pool = Pools(pools, now);
         if (Full(pool) is { } full) return new(false, full, TimeSpan.FromMilliseconds(200));
-        if (RateWait(pool, p => p.Reservations, now) is { } wait) return new(false, "cps", wait);
+        if (RateWait(pool, p => p.Reservations, now, spread: false) is { } wait) return new(false, "cps", wait);
         foreach (var p in pool) { p.Active++; p.Reservations.Enqueue(now); }
         _leases[leaseKey] = new Lease(leaseKey, pool.Select(p => p.Limits.Key).ToList(), now) { ReservedUntil = now + reservationTimeout };
         return DialGateAnswer.Yes;
@@ -69,7 +70,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
             if (!lease.Dialled)
             {
                 var all = Pools(lease.Pools.Where(k => pools.All(p => p.Key != k)).Select(k => _pools[k].Limits).Concat(pools).ToList(), now);
-                if (RateWait(all, p => p.Dials, now) is { } wait) return new(false, "cps", wait);
+                if (RateWait(all, p => p.Dials, now, spread: true) is { } wait) return new(false, "cps", wait);
                 foreach (var p in all) p.Dials.Enqueue(now);
                 foreach (var extra in pool.Where(p => !lease.Pools.Contains(p.Limits.Key))) { extra.Active++; lease.Pools.Add(extra.Limits.Key); }
                 lease.Dialled = true;
@@ -79,7 +80,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
             return DialGateAnswer.Yes;
         }
         if (Full(pool) is { } full) return new(false, full);
-        if (pool.FirstOrDefault(p => RateWait([p], q => q.Dials, now) is not null) is { } limited)
+        if (pool.FirstOrDefault(p => RateWait([p], q => q.Dials, now, spread: true) is not null) is { } limited)
             return new(false, $"{Name(limited)} has reached its cpsLimit ({limited.Limits.CpsLimit} calls per second)");
         foreach (var p in pool) { p.Active++; p.Dials.Enqueue(now); }
         _leases[leaseKey] = new Lease(leaseKey, pool.Select(p => p.Limits.Key).ToList(), now) { Dialled = true, Holders = { holder } };
@@ -165,8 +166,11 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
             ? $"{Name(full)} has reached its maxConcurrentCalls ({full.Limits.MaxConcurrent})"
             : null;
 
-    /// <summary>How long until every pool has room for one more event in its one-second window, or null when all have.</summary>
-    private static TimeSpan? RateWait(List<Pool> pools, Func<Pool, Queue<DateTimeOffset>> times, DateTimeOffset now)
+    /// <summary>
+    /// How long until every pool has room for one more event in its one-second window (and, with
+    /// <paramref name="spread"/>, 1/cps after the last one), or null when all have.
+    /// </summary>
+    private static TimeSpan? RateWait(List<Pool> pools, Func<Pool, Queue<DateTimeOffset>> times, DateTimeOffset now, bool spread)
     {
         TimeSpan? wait = null;
         foreach (var p in pools)
@@ -177,7 +181,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
             var perWindow = Math.Max(1, (int)Math.Floor(cps));
             // Dials are also spread 1/cps apart: a full window granted at once reaches the trunk as a
             // burst, and the delay from grant to INVITE then lets a peer's one-second window see more.
-            var w = q.Last() + TimeSpan.FromSeconds(1 / cps) - now;
+            var w = spread ? q.Last() + TimeSpan.FromSeconds(1 / cps) - now : TimeSpan.Zero;
             if (q.Count >= perWindow && q.Peek() + WindowOf(p.Limits) - now > w) w = q.Peek() + WindowOf(p.Limits) - now;
             if (w <= TimeSpan.Zero) continue;
             if (w < TimeSpan.FromMilliseconds(1)) w = TimeSpan.FromMilliseconds(1);
