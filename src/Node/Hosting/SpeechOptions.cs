@@ -19,6 +19,12 @@ public sealed class SpeechOptions
     /// <summary>The espeak-ng program, a name on PATH or a path (Debian package espeak-ng).</summary>
     public string EspeakExecutable { get; set; } = "espeak-ng";
 
+    /// <summary>
+    /// Audio of recent syntheses kept for reuse, in megabytes (a campaign's greeting is synthesised once,
+    /// not once per call); 0 turns the cache off. 64 MB holds about 35 minutes of 16 kHz speech.
+    /// </summary>
+    public int SynthesisCacheMegabytes { get; set; } = 64;
+
     internal PocketsphinxOptions Pocketsphinx() => new()
     {
         AcousticModel = Path.Combine(PocketsphinxModelDirectory, "en-us"),

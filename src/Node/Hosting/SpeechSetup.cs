@@ -17,6 +17,7 @@ public static class SpeechSetup
     {
         services.AddOptions<SpeechOptions>().Bind(configuration.GetSection(SpeechOptions.Section))
             .Validate(o => o.MaxRecognizers is >= 1 and <= 1024, "Orchestrator:Speech:MaxRecognizers must be between 1 and 1024")
+            .Validate(o => o.SynthesisCacheMegabytes is >= 0 and <= 4096, "Orchestrator:Speech:SynthesisCacheMegabytes must be between 0 and 4096")
             .Validate(o => !string.IsNullOrWhiteSpace(o.EspeakExecutable), "Orchestrator:Speech:EspeakExecutable must not be empty")
             .Validate(o => !string.IsNullOrWhiteSpace(o.PocketsphinxModelDirectory), "Orchestrator:Speech:PocketsphinxModelDirectory must not be empty")
             .ValidateOnStart();
@@ -44,6 +45,12 @@ public static class SpeechSetup
             ? new UnavailableSynthesizer(problem)
             : new EspeakSynthesizer(new EspeakOptions { DefaultVoice = defaultVoice, Executable = executable });
     }
+
+    /// <summary>The node's synthesizer behind the synthesis cache, unless the cache is off.</summary>
+    public static ISpeechSynthesizer Cached(this ISpeechSynthesizer synthesizer, IServiceProvider services) =>
+        services.GetRequiredService<IOptions<SpeechOptions>>().Value.SynthesisCacheMegabytes is var mb and > 0
+            ? new CachingSpeechSynthesizer(synthesizer, mb * 1024L * 1024L)
+            : synthesizer;
 
     /// <summary>The node's voice sessions, or sessions that fail to open with the reason when speech cannot run.</summary>
     public static IVoiceSessionFactory GuardedBySpeechStatus(this IVoiceSessionFactory factory, IServiceProvider services) =>

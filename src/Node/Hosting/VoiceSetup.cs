@@ -36,9 +36,10 @@ public static class VoiceSetup
         services.AddSingleton<ISpeechSynthesizer>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
-            return o.Synthesizer == "openai"
+            ISpeechSynthesizer engine = o.Synthesizer == "openai"
                 ? new OpenAiSpeechSynthesizer(new HttpClient(), OpenAi(o, o.SpeechModel))
                 : SpeechSetup.Espeak(sp, o.EspeakVoice);
+            return engine is UnavailableSynthesizer ? engine : engine.Cached(sp);
         });
         services.AddSingleton<IVoiceSessionFactory>(sp =>
         {
