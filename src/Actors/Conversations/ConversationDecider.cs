@@ -235,11 +235,17 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
             : Decision.Record(runtime, [ConversationDecisions.End(finishReason, now, error)]);
 
     /// <summary>A conversation that never got going: failedOpen, and the result says why (busy, no_answer… or error).</summary>
-    private static Decision FailOpen(ConversationState state, ConversationRuntime runtime, string reason, string finishReason, DateTimeOffset now) =>
-        state.IsEnded
-            ? Decision.None(runtime)
-            : EndIfLive(state, runtime, finishReason, reason, now)
-                .First(new Emit(new ConversationOutput.FailedOpen(state.ConversationId, reason)));
+    private static Decision FailOpen(ConversationState state, ConversationRuntime runtime, string reason, string finishReason, DateTimeOffset now)
+    {
+        if (state.IsEnded) return Decision.None(runtime);
+        var end = EndIfLive(state, runtime, finishReason, reason, now).First(new Emit(new ConversationOutput.FailedOpen(state.ConversationId, reason)));
+        if (!state.IsVoice() || end.Events.IsEmpty) return end;
+        // A call whose media never connected played nothing: the lines it had ready (the greeting) were never heard.
+        var unheard = state.Transcript.Select((line, index) => (line, index))
+            .Where(x => x.line.Speaker == Speakers.Assistant && x.line.Text.Length > 0)
+            .Select(x => (object)new AssistantInterrupted(x.index, "", now));
+        return end with { Events = [.. unheard, .. end.Events] };
+    }
 
     private static IEnumerable<ConversationEffect> MaxDurationTimer(ConversationState state, DateTimeOffset now)
     {

@@ -117,6 +117,9 @@ public sealed class CallsApiTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         Assert.Equal(("Failed", "busy", 2), (failed["status"]!.GetValue<string>(), failed["lastOutcome"]!.GetValue<string>(),
             failed["attempts"]!.GetValue<int>()));
         Assert.Equal(["busy", "busy"], failed["attemptHistory"]!.AsArray().Select(a => a!["outcome"]!.GetValue<string>()));
+        var attempt = (await http.GetFromJsonAsync<JsonObject>($"/api/v1/callresults/{failed["callId"]}-a2"))!;
+        Assert.Equal("busy (486 Busy Here)", attempt["errorMessage"]!.GetValue<string>());
+        Assert.DoesNotContain(attempt["transcription"]!.AsArray(), e => (string?)e!["speaker"] == "assistant"); // no greeting was heard
         await Task.Delay(1500); // a third attempt would be due by now
         Assert.Equal(2, SippMessageLog.Read(sipp).Count(m => m.Received && m.IsRequest("INVITE")));
     }

@@ -79,8 +79,8 @@ public sealed class SipMediaLeg : IMediaLeg
                 Connected?.Invoke(new MediaLegConnected($"{result.Negotiation?.Codec.Name} with {result.Negotiation?.Remote}"));
             return;
         }
-        string detail = result.StatusCode is int code ? $"{result.Reason} ({code} {result.Detail})" : $"{result.Reason} ({result.Detail})";
-        Fail(new MediaLegFailure(detail, false, FinishReasonOf(result.Outcome), MediaEndKind.NotAnswered));
+        // The detail already names the status ("486 Busy Here", "authentication failed (407)"): said once.
+        Fail(new MediaLegFailure($"{result.Reason} ({result.Detail})", false, FinishReasonOf(result.Outcome), MediaEndKind.NotAnswered));
     }
 
     /// <summary>The dial-out contract's mapping of a failed dial to the result's finish reason.</summary>
