@@ -67,6 +67,13 @@ public sealed class NodeUnderTest : IAsyncDisposable
                 ["Orchestrator:SeedDemo"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Akka"] = "Warning",
+                // Every client is 127.0.0.1 and saturation re-sends at once: lift the per-address and
+                // per-socket abuse limits, which exist to stop exactly this shape of traffic.
+                ["Orchestrator:Limits:ClientRequestsPerSecond"] = "1000000",
+                ["Orchestrator:Limits:ClientBurst"] = "1000000",
+                ["Orchestrator:Limits:ClientConnectionsPerMinute"] = "1000000",
+                ["Orchestrator:Limits:SocketMessageBurst"] = "1000000",
+                ["Orchestrator:Limits:SocketMessagesPerSecond"] = "1000000",
             });
             b.WebHost.ConfigureKestrel(k =>
             {

@@ -7,7 +7,9 @@ public static class LimitProblems
     public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
     {
         http.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail);
+        // ASP.NET Core maps no type for 429; RFC 6585 is where the status is defined.
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail,
+            type: "https://tools.ietf.org/html/rfc6585#section-4");
     }
 
     public static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
