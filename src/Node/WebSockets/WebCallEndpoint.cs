@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestrator.Node.Hosting;
+using Orchestrator.Node.Limits;
 using Orchestrator.Messages.Protocol;
 
 namespace Orchestrator.Node.WebSockets;
@@ -29,7 +30,7 @@ public static class WebCallEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext http, SessionAuthenticator authenticator,
         ActorSystem system, ConversationRouting conversations, IOptions<WebSocketSettings> options,
-        ILoggerFactory loggers, NodeDrain drain)
+        IOptions<LimitOptions> limits, ILoggerFactory loggers, NodeDrain drain)
     {
         if (drain.Draining)
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Node is draining",
@@ -61,11 +62,14 @@ public static class WebCallEndpoint
                 break;
             case SessionAuthenticator.Outcome.Allowed allowed:
                 var router = await conversations.GetAsync(http.RequestAborted);
-                var actor = system.ActorOf(SocketActor.Props(allowed.Session, router, connection, options.Value.InitTimeout),
+                var actor = system.ActorOf(SocketActor.Props(allowed.Session, router, connection, options.Value.InitTimeout, MessageRateOf(limits.Value)),
                     "socket-" + Guid.NewGuid().ToString("N"));
                 using (drain.Track(actor)) await connection.RunAsync(actor, http.RequestAborted);
                 break;
         }
         return Results.Empty;
     }
+
+    private static MessageRate MessageRateOf(LimitOptions limits) =>
+        new(limits.SocketMessageBurst, limits.SocketMessagesPerSecond, limits.SocketExcessBeforeClose);
 }

@@ -21,6 +21,10 @@ public sealed class EdgeLimitNodeFixture : ChatNodeFixture
         settings["Orchestrator:Limits:ClientConnectionsPerMinute"] = "5";
         settings["Orchestrator:Limits:FailedAttemptsPerMinute"] = "3";
         settings["Orchestrator:Limits:TrustedProxies:0"] = TrustedProxy;
+        // Practically no refill, so the test does not depend on how fast the machine sends.
+        settings["Orchestrator:Limits:SocketMessageBurst"] = "3";
+        settings["Orchestrator:Limits:SocketMessagesPerSecond"] = "0.0001";
+        settings["Orchestrator:Limits:SocketExcessBeforeClose"] = "3";
         return settings;
     }
 
@@ -119,6 +123,37 @@ public sealed class EdgeLimitTests(EdgeLimitNodeFixture fixture) : IClassFixture
         for (var i = 0; i < 3; i++)
             await (await Forwarded(direct, $"10.8.8.{i}")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
         await (await Forwarded(direct, "10.8.8.9")).ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Messages_beyond_the_socket_rate_are_dropped_with_an_error_and_a_flood_is_closed()
+    {
+        using var handler = SourceAddress.Handler("127.0.0.8");
+        var token = await fixture.TokenAsync();
+        await using var client = await ProtocolClient.ConnectAsync(fixture.Node.WebSocketUri("token=" + Uri.EscapeDataString(token)),
+            invoker: new HttpMessageInvoker(handler, false));
+        await client.InitializeAsync();
+        await client.ExpectAsync("event", "opened");
+        for (var i = 0; i < 3; i++)
+        {
+            await client.SayAsync($"message {i}");
+            var echo = await client.ExpectAsync("text");
+            while ((string?)echo["content"]!["source"] != "user") echo = await client.ExpectAsync("text");
+            Assert.Equal($"message {i}", (string?)echo["content"]!["text"]);
+        }
+
+        for (var i = 3; i < 6; i++) await client.SayAsync($"message {i}");
+
+        // Three errors, the socket closed 1008 after the third, and none of the three reached the conversation.
+        var errors = new List<string>();
+        while (await client.ReceiveAsync() is { } frame)
+        {
+            if ((string?)frame["type"] == "error") errors.Add((string)frame["data"]!["message"]!);
+            if ((string?)frame["type"] == "text")
+                Assert.NotEqual("user", (string?)frame["content"]!["source"]);
+        }
+        Assert.Equal(["Rate limit exceeded", "Rate limit exceeded", "Rate limit exceeded"], errors);
+        Assert.Equal(1008, (int)client.CloseStatus!.Value);
     }
 
     private static Task<HttpResponseMessage> Forwarded(HttpClient client, string forwardedFor)
