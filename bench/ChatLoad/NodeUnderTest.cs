@@ -96,6 +96,9 @@ public sealed class NodeUnderTest : IAsyncDisposable
             Enabled = true,
             Features = [new IntegrationFeature(IntegrationFeatures.AllowWebChat, true)],
             Tools = [.. agent.Config.Tools.Select(t => t.Name)],
+            // One token opens every conversation: lift its caps (defaults 100 at once, 60 a minute).
+            MaxConcurrentConversations = 1_000_000,
+            MaxConversationsPerMinute = 1_000_000,
         });
         var token = (await integrations.CreateTokenAsync(integration.Id, "chatload", null))!.Token;
         var uri = new Uri($"ws://127.0.0.1:{port}/api/v1/ws/webCall?token={Uri.EscapeDataString(token)}");

@@ -12,8 +12,15 @@ public sealed record WebIntegration
     /// <summary>Names of the agent's tools that the browser executes.</summary>
     public List<string> Tools { get; init; } = [];
     public List<IntegrationTokenInfo> Tokens { get; init; } = [];
+    /// <summary>Conversations its tokens may have open at once, cluster-wide (rest.md).</summary>
+    public int MaxConcurrentConversations { get; init; } = DefaultMaxConcurrentConversations;
+    /// <summary>Conversations its tokens may start in any minute, cluster-wide.</summary>
+    public int MaxConversationsPerMinute { get; init; } = DefaultMaxConversationsPerMinute;
     public DateTimeOffset CreatedTime { get; init; }
     public DateTimeOffset LastUpdateTime { get; init; }
+
+    public const int DefaultMaxConcurrentConversations = 100;
+    public const int DefaultMaxConversationsPerMinute = 60;
 
     public bool HasFeature(string name) =>
         Features.Any(f => f.Enabled && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));

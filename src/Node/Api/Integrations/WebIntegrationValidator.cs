@@ -40,6 +40,11 @@ public sealed partial class WebIntegrationValidator(IAgentStore agents)
         else if (integration.Name.Length > MaxNameLength)
             errors.Add("name", $"name must be at most {MaxNameLength} characters.");
 
+        if (integration.MaxConcurrentConversations < 1)
+            errors.Add("maxConcurrentConversations", "maxConcurrentConversations must be at least 1.");
+        if (integration.MaxConversationsPerMinute < 1)
+            errors.Add("maxConversationsPerMinute", "maxConversationsPerMinute must be at least 1.");
+
         for (var i = 0; i < integration.Origins.Count; i++)
         {
             var origin = integration.Origins[i];
