@@ -18,9 +18,15 @@ public sealed record WebIntegration
     public int MaxConversationsPerMinute { get; init; } = DefaultMaxConversationsPerMinute;
     public DateTimeOffset CreatedTime { get; init; }
     public DateTimeOffset LastUpdateTime { get; init; }
+    /// <summary>Set on API answers only (never stored): what about this integration an operator should know.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Warnings { get; init; }
 
     public const int DefaultMaxConcurrentConversations = 100;
     public const int DefaultMaxConversationsPerMinute = 60;
+
+    /// <summary>No origins, or "*": any website can open conversations with its tokens.</summary>
+    public bool AcceptsAnyOrigin => Origins.Count == 0 || Origins.Contains("*");
 
     public bool HasFeature(string name) =>
         Features.Any(f => f.Enabled && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));

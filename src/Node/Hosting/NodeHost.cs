@@ -36,6 +36,7 @@ public static class NodeHost
 
         var app = builder.Build();
         app.UseEdgeLimits();
+        app.UseSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles(); // the demo page at /
         app.MapOrchestratorApi();

@@ -76,7 +76,7 @@ public sealed class SessionAuthenticator(IWebIntegrationStore integrations, Agen
     /// <summary>An integration with no origins, or with "*", accepts any; otherwise the Origin must be listed.</summary>
     public static bool OriginAllowed(WebIntegration integration, string origin)
     {
-        if (integration.Origins.Count == 0 || integration.Origins.Contains("*")) return true;
+        if (integration.AcceptsAnyOrigin) return true;
         if (string.IsNullOrEmpty(origin)) return false;
         var normalised = origin.TrimEnd('/');
         return integration.Origins.Any(o => string.Equals(o.TrimEnd('/'), normalised, StringComparison.OrdinalIgnoreCase));

@@ -30,7 +30,15 @@ public sealed partial class WebIntegrationValidator(IAgentStore agents)
         }).ToList(),
         Tools = integration.Tools ?? [],
         Tokens = [],
+        Warnings = null,
     };
+
+    public const string AnyOriginWarning =
+        "origins is empty or '*': any website can open conversations with this integration's tokens. List the sites that may.";
+
+    /// <summary>The integration as the API answers it: with its warnings (rest.md).</summary>
+    public static WebIntegration Answer(WebIntegration integration) =>
+        integration with { Warnings = integration.AcceptsAnyOrigin ? [AnyOriginWarning] : null };
 
     public async Task<Dictionary<string, string[]>> ValidateIntegrationAsync(WebIntegration integration, CancellationToken cancellationToken)
     {
