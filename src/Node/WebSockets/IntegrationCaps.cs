@@ -8,9 +8,10 @@ namespace Orchestrator.Node.WebSockets;
 /// A web integration's <c>maxConcurrentConversations</c> and <c>maxConversationsPerMinute</c>, counted
 /// cluster-wide by the dial gate: a token socket takes a lease before its actor exists, so a refused
 /// one creates nothing, and the lease goes when the socket ends or its node dies. API-key sockets are
-/// not capped here (their key's scope and rate bound them).
+/// not capped here (their key's scope and rate bound them). When the gate cannot answer, the socket
+/// is admitted uncapped (with a warning) rather than refused.
 /// </summary>
-public sealed class IntegrationCaps(IDialGate gate)
+public sealed class IntegrationCaps(IDialGate gate, ILogger<IntegrationCaps> log)
 {
     public abstract record Outcome
     {
@@ -40,6 +41,12 @@ public sealed class IntegrationCaps(IDialGate gate)
         {
             return new Outcome.Refused(ProtocolErrors.TooManyConversations);
         }
-        // Any other refusal (the gate did not answer) is the server's failure, not the client's: it propagates.
+        catch (DialRefusedException unavailable)
+        {
+            // The gate did not answer (a singleton hand-over, a node still joining): the caps are an
+            // abuse bound, not a reason to refuse every chat while the gate moves, so admit and say so.
+            log.LogWarning("Admitting a conversation of web integration {IntegrationId} without its caps: {Reason}", integration.Id, unavailable.Message);
+            return new Outcome.Granted(NoLease.Instance);
+        }
     }
 }

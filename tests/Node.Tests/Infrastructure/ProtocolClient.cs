@@ -8,6 +8,9 @@ namespace Orchestrator.Node.Tests.Infrastructure;
 public sealed class ProtocolClient : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>For a fresh node's first conversations: its shards, journal and gate start on first use, slowly on a busy machine.</summary>
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
     private readonly ClientWebSocket _socket = new();
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;

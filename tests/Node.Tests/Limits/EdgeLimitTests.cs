@@ -73,7 +73,7 @@ public sealed class EdgeLimitTests(EdgeLimitNodeFixture fixture) : IClassFixture
         {
             await using var ok = await ProtocolClient.ConnectAsync(uri, invoker: new HttpMessageInvoker(handler, false));
             await ok.InitializeAsync();
-            await ok.ExpectAsync("event", "opened");
+            await ok.ExpectAsync("event", "opened", ProtocolClient.StartWait);
         }
 
         await using var refused = await ProtocolClient.ConnectAsync(uri, invoker: new HttpMessageInvoker(handler, false));
@@ -133,7 +133,7 @@ public sealed class EdgeLimitTests(EdgeLimitNodeFixture fixture) : IClassFixture
         await using var client = await ProtocolClient.ConnectAsync(fixture.Node.WebSocketUri("token=" + Uri.EscapeDataString(token)),
             invoker: new HttpMessageInvoker(handler, false));
         await client.InitializeAsync();
-        await client.ExpectAsync("event", "opened");
+        await client.ExpectAsync("event", "opened", ProtocolClient.StartWait);
         for (var i = 0; i < 3; i++)
         {
             await client.SayAsync($"message {i}");

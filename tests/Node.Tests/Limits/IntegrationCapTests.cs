@@ -27,7 +27,7 @@ public sealed class IntegrationCapTests(EdgeLimitNodeFixture fixture) : IClassFi
 
         // The slot comes back when a conversation's socket ends.
         await first.TerminateAsync();
-        await first.ExpectAsync("event", "closed");
+        await first.ExpectAsync("event", "closed", ProtocolClient.StartWait);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
@@ -79,7 +79,7 @@ public sealed class IntegrationCapTests(EdgeLimitNodeFixture fixture) : IClassFi
     {
         var client = await ConnectAsync(token);
         await client.InitializeAsync();
-        await client.ExpectAsync("event", "opened");
+        await client.ExpectAsync("event", "opened", ProtocolClient.StartWait);
         return client;
     }
 

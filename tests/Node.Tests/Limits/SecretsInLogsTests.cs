@@ -58,16 +58,16 @@ public sealed class SecretsInLogsTests
         await using (var chat = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + Uri.EscapeDataString(token)), origin: "http://localhost:3000"))
         {
             await chat.InitializeAsync();
-            await chat.ExpectAsync("event", "opened");
+            await chat.ExpectAsync("event", "opened", ProtocolClient.StartWait);
             await chat.TerminateAsync();
-            await chat.ExpectAsync("event", "closed");
+            await chat.ExpectAsync("event", "closed", ProtocolClient.StartWait);
         }
         await using (var server = await ProtocolClient.ConnectAsync(node.WebSocketUri($"agentId={agent["agentId"]}"), bearer: key))
         {
             await server.InitializeAsync();
-            await server.ExpectAsync("event", "opened");
+            await server.ExpectAsync("event", "opened", ProtocolClient.StartWait);
             await server.TerminateAsync();
-            await server.ExpectAsync("event", "closed");
+            await server.ExpectAsync("event", "closed", ProtocolClient.StartWait);
         }
 
         Assert.NotEmpty(lines); // the capture works: the node logs its start-up at least
