@@ -67,6 +67,13 @@ public sealed class NodeUnderTest : IAsyncDisposable
                 ["Orchestrator:SeedDemo"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Akka"] = "Warning",
+                // Every client is 127.0.0.1 and saturation re-sends at once: lift the per-address and
+                // per-socket abuse limits, which exist to stop exactly this shape of traffic.
+                ["Orchestrator:Limits:ClientRequestsPerSecond"] = "1000000",
+                ["Orchestrator:Limits:ClientBurst"] = "1000000",
+                ["Orchestrator:Limits:ClientConnectionsPerMinute"] = "1000000",
+                ["Orchestrator:Limits:SocketMessageBurst"] = "1000000",
+                ["Orchestrator:Limits:SocketMessagesPerSecond"] = "1000000",
             });
             b.WebHost.ConfigureKestrel(k =>
             {
@@ -89,6 +96,9 @@ public sealed class NodeUnderTest : IAsyncDisposable
             Enabled = true,
             Features = [new IntegrationFeature(IntegrationFeatures.AllowWebChat, true)],
             Tools = [.. agent.Config.Tools.Select(t => t.Name)],
+            // One token opens every conversation: lift its caps (defaults 100 at once, 60 a minute).
+            MaxConcurrentConversations = 1_000_000,
+            MaxConversationsPerMinute = 1_000_000,
         });
         var token = (await integrations.CreateTokenAsync(integration.Id, "chatload", null))!.Token;
         var uri = new Uri($"ws://127.0.0.1:{port}/api/v1/ws/webCall?token={Uri.EscapeDataString(token)}");

@@ -37,6 +37,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAgentStore, SqlAgentStore>();
         services.TryAddSingleton<IWebIntegrationStore, SqlWebIntegrationStore>();
         services.TryAddSingleton<IResultStore, SqlResultStore>();
+        services.TryAddSingleton<ApiKeys.IApiKeyStore, ApiKeys.SqlApiKeyStore>();
         services.TryAddSingleton<IConversationResultStore>(sp => sp.GetRequiredService<IResultStore>());
         services.TryAddSingleton<ILiveConversationIndex, SqlLiveConversationIndex>();
         services.TryAddSingleton<SqlSipTrunkStore>();

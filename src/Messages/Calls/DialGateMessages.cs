@@ -2,10 +2,16 @@ namespace Orchestrator.Messages.Calls;
 
 /// <summary>
 /// One limited resource a call takes a share of: a trunk (<c>trunk:{id}</c>), an agent
-/// (<c>agent:{id}</c>) or a campaign (<c>campaign:{id}</c>). Null limits are unlimited.
+/// (<c>agent:{id}</c>), a campaign (<c>campaign:{id}</c>) or a web integration's public token
+/// (<c>integration:{id}</c>, whose conversations are counted). Null limits are unlimited.
 /// </summary>
-public sealed record DialPool(string Key, int? MaxConcurrent, double? CpsLimit)
+/// <param name="PerMinute">Leases started in any 60 seconds (web integrations' maxConversationsPerMinute).</param>
+public sealed record DialPool(string Key, int? MaxConcurrent, double? CpsLimit, int? PerMinute = null)
 {
+    public const string IntegrationPrefix = "integration:";
+
+    public static DialPool Integration(string id, int maxConcurrent, int perMinute) => new(IntegrationPrefix + id, maxConcurrent, null, perMinute);
+
     public static DialPool Trunk(string id, int? maxConcurrent, double? cps) => new($"trunk:{id}", maxConcurrent, cps);
     public static DialPool Agent(string id, int? maxConcurrent) => new($"agent:{id}", maxConcurrent, null);
     public static DialPool Campaign(string id, int? maxConcurrent, double? cps) => new($"campaign:{id}", maxConcurrent, cps);

@@ -12,8 +12,21 @@ public sealed record WebIntegration
     /// <summary>Names of the agent's tools that the browser executes.</summary>
     public List<string> Tools { get; init; } = [];
     public List<IntegrationTokenInfo> Tokens { get; init; } = [];
+    /// <summary>Conversations its tokens may have open at once, cluster-wide (rest.md).</summary>
+    public int MaxConcurrentConversations { get; init; } = DefaultMaxConcurrentConversations;
+    /// <summary>Conversations its tokens may start in any minute, cluster-wide.</summary>
+    public int MaxConversationsPerMinute { get; init; } = DefaultMaxConversationsPerMinute;
     public DateTimeOffset CreatedTime { get; init; }
     public DateTimeOffset LastUpdateTime { get; init; }
+    /// <summary>Set on API answers only (never stored): what about this integration an operator should know.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Warnings { get; init; }
+
+    public const int DefaultMaxConcurrentConversations = 100;
+    public const int DefaultMaxConversationsPerMinute = 60;
+
+    /// <summary>No origins, or "*": any website can open conversations with its tokens.</summary>
+    public bool AcceptsAnyOrigin => Origins.Count == 0 || Origins.Contains("*");
 
     public bool HasFeature(string name) =>
         Features.Any(f => f.Enabled && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -10,6 +10,9 @@ public static class ProtocolErrors
     public const string InitNotReceived = "Init message not received";
     public const string MultipleInit = "Multiple init messages received";
     public const string TooLarge = "Too large message";
+    public const string RateLimitExceeded = "Rate limit exceeded";
+    public const string TooManyFailedAttempts = "Too many failed attempts";
+    public const string TooManyConversations = "Too many conversations";
 }
 
 /// <summary>WebSocket close codes of protocol.md.</summary>

@@ -8,6 +8,7 @@ using Orchestrator.Node.Api.Integrations;
 using Orchestrator.Node.Api.Results;
 using Orchestrator.Node.Api.Telephony;
 using Orchestrator.Node.Api.Webhooks;
+using Orchestrator.Node.Limits;
 
 namespace Orchestrator.Node.Api;
 
@@ -20,7 +21,8 @@ public static class ApiEndpoints
     {
         services.AddOptions<ApiKeyOptions>().Configure(o => o.Keys = ApiKeyOptions.ReadKeys(configuration));
         services.TryAddSingleton<ApiKeyValidator>();
-        services.TryAddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<ApiKeyValidator>());
+        services.TryAddSingleton<IApiKeyValidator, ApiKeyAuthenticator>();
+        services.AddEdgeLimits(configuration);
         services.AddHostedService<ApiKeyStartupReport>();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -66,14 +68,19 @@ public static class ApiEndpoints
 
         app.MapOpenApi();
 
+        // Every endpoint declares its scope here (rest.md; the README's table lists them).
         var api = app.MapGroup(BasePath).AddEndpointFilter<ApiKeyEndpointFilter>();
-        api.MapAgents();
-        api.MapWebIntegrations();
-        api.MapCallResults();
-        api.MapCalls();
-        Campaigns.CampaignEndpoints.MapCampaigns(api);
-        api.MapSipTrunks();
-        api.MapWebhooks();
+        var agents = api.MapGroup("").RequireScope(ApiKeyScopes.Agents);
+        agents.MapAgents();
+        agents.MapWebIntegrations();
+        agents.MapSipTrunks();
+        var calls = api.MapGroup("").RequireScope(ApiKeyScopes.Calls);
+        calls.MapCalls();
+        Campaigns.CampaignEndpoints.MapCampaigns(calls);
+        var results = api.MapGroup("").RequireScope(ApiKeyScopes.Results);
+        results.MapCallResults();
+        results.MapWebhooks();
+        api.MapApiKeys();
         return app;
     }
 

@@ -27,7 +27,7 @@ public static class ClusterStatusEndpoint
                 }).ToArray(),
                 unreachable = state.Unreachable.Select(m => m.Address.ToString()).ToArray(),
             });
-        }).WithTags("Operations").WithName("getCluster").AddEndpointFilter<ApiKeyEndpointFilter>();
+        }).WithTags("Operations").WithName("getCluster").RequireScope(ApiKeyScopes.Admin).AddEndpointFilter<ApiKeyEndpointFilter>();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Limits;
 using Orchestrator.Node.Observability;
 using Orchestrator.Node.Webhooks;
 using Orchestrator.Node.WebSockets;
@@ -34,6 +35,8 @@ public static class NodeHost
             .AddOrchestratorTelemetry(builder.Configuration);
 
         var app = builder.Build();
+        app.UseEdgeLimits();
+        app.UseSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles(); // the demo page at /
         app.MapOrchestratorApi();

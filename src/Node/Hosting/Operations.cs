@@ -26,7 +26,7 @@ public static class Operations
             Predicate = c => c.Tags.Contains("liveness"), ResponseWriter = HealthReportWriter.WriteAsync,
         });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
-        app.MapGet("/api/v1/misc/concurrency", ClusterConcurrency.GetAsync).WithTags("Operations").WithName("getConcurrency").AddEndpointFilter<ApiKeyEndpointFilter>();
+        app.MapGet("/api/v1/misc/concurrency", ClusterConcurrency.GetAsync).WithTags("Operations").WithName("getConcurrency").RequireScope(ApiKeyScopes.Admin).AddEndpointFilter<ApiKeyEndpointFilter>();
         app.MapClusterStatus();
         return app;
     }

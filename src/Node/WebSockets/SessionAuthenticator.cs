@@ -1,6 +1,8 @@
 using Orchestrator.Messages.Integrations;
 using Orchestrator.Messages.Protocol;
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Api.Auth;
+using Orchestrator.Node.Limits;
 using Orchestrator.Storage.Integrations;
 
 namespace Orchestrator.Node.WebSockets;
@@ -9,7 +11,8 @@ namespace Orchestrator.Node.WebSockets;
 /// Decides who may open a conversation socket: a web-integration token (browsers, with an Origin
 /// check) or an API key naming the agent (servers). Failures carry the fixed texts of protocol.md.
 /// </summary>
-public sealed class SessionAuthenticator(IWebIntegrationStore integrations, AgentSnapshots agents, IApiKeyValidator apiKeys)
+public sealed class SessionAuthenticator(IWebIntegrationStore integrations, AgentSnapshots agents, IApiKeyValidator apiKeys,
+    FailedAttempts failures, ClientConnectionLimiter connections)
 {
     public abstract record Outcome
     {
@@ -20,6 +23,18 @@ public sealed class SessionAuthenticator(IWebIntegrationStore integrations, Agen
     }
 
     public async Task<Outcome> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // Throttles come first: a blocked guesser learns nothing, and costs no database lookup.
+        var address = ClientAddress.Of(request.HttpContext);
+        if (failures.IsBlocked(address)) return Refuse(ProtocolErrors.TooManyFailedAttempts);
+        if (!connections.TryAcquire(address)) return Refuse(ProtocolErrors.RateLimitExceeded);
+
+        var outcome = await CheckCredentialsAsync(request, cancellationToken);
+        if (outcome is Outcome.Refused { Error: ProtocolErrors.InvalidToken }) failures.Record(address);
+        return outcome;
+    }
+
+    private async Task<Outcome> CheckCredentialsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var apiKey = ApiKeyOf(request);
         if (apiKey is not null)
@@ -41,7 +56,9 @@ public sealed class SessionAuthenticator(IWebIntegrationStore integrations, Agen
 
     private async Task<Outcome> ByApiKeyAsync(string apiKey, string agentId, CancellationToken cancellationToken)
     {
-        if (!apiKeys.IsValid(apiKey)) return Refuse(ProtocolErrors.InvalidToken);
+        if (await apiKeys.AuthenticateAsync(apiKey, cancellationToken) is not { } principal) return Refuse(ProtocolErrors.InvalidToken);
+        // A server-to-server conversation is a call: keys for agents or results only may not open one.
+        if (!principal.Has(ApiKeyScopes.Calls)) return Refuse($"The API key does not have the '{ApiKeyScopes.Calls}' scope");
         if (string.IsNullOrEmpty(agentId)) return Refuse("Missing agentId");
         var agent = await agents.GetAsync(agentId, cancellationToken);
         return agent is null ? Refuse("Agent not found") : new Outcome.Allowed(new SessionContext(agent, null));
@@ -59,7 +76,7 @@ public sealed class SessionAuthenticator(IWebIntegrationStore integrations, Agen
     /// <summary>An integration with no origins, or with "*", accepts any; otherwise the Origin must be listed.</summary>
     public static bool OriginAllowed(WebIntegration integration, string origin)
     {
-        if (integration.Origins.Count == 0 || integration.Origins.Contains("*")) return true;
+        if (integration.AcceptsAnyOrigin) return true;
         if (string.IsNullOrEmpty(origin)) return false;
         var normalised = origin.TrimEnd('/');
         return integration.Origins.Any(o => string.Equals(o.TrimEnd('/'), normalised, StringComparison.OrdinalIgnoreCase));

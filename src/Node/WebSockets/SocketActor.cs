@@ -53,20 +53,26 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     private int _skipReplay = -1;
     private string? _callType;
     private readonly SocketTelemetry _telemetry = new();
+    private readonly MessageRate _rate;
+    private MessageRate.State _rateState;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SocketActor(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout)
+    public SocketActor(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout, MessageRate rate)
     {
         _session = session;
         _conversations = conversations;
         _outbox = outbox;
+        _rate = rate;
+        _rateState = rate.Start(Now);
         Timers.StartSingleTimer(nameof(InitTimedOut), new InitTimedOut(), initTimeout);
         AwaitingInit();
     }
 
-    public static Props Props(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout) =>
-        Akka.Actor.Props.Create(() => new SocketActor(session, conversations, outbox, initTimeout));
+    public static Props Props(SessionContext session, ConversationRouter conversations, ISocketOutbox outbox, TimeSpan initTimeout, MessageRate rate) =>
+        Akka.Actor.Props.Create(() => new SocketActor(session, conversations, outbox, initTimeout, rate));
+
+    private static TimeSpan Now => System.Diagnostics.Stopwatch.GetElapsedTime(0);
 
     private void AwaitingInit()
     {
@@ -230,6 +236,17 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
         switch (frame.Value)
         {
             case ClientMessage.IncomingChatMessage chat:
+                (var verdict, _rateState) = _rate.Decide(_rateState, Now);
+                if (verdict == MessageRate.Verdict.Close)
+                {
+                    Fail(ProtocolErrors.RateLimitExceeded, CloseCodes.PolicyViolation);
+                    return;
+                }
+                if (verdict == MessageRate.Verdict.Drop)
+                {
+                    SendError(ProtocolErrors.RateLimitExceeded);
+                    return;
+                }
                 _telemetry.UserTurn();
                 _conversations.Tell(new UserMessage(id, chat.Content), Self);
                 break;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestrator.Node.Hosting;
+using Orchestrator.Node.Limits;
 using Orchestrator.Messages.Protocol;
 
 namespace Orchestrator.Node.WebSockets;
@@ -16,6 +17,7 @@ public static class WebCallEndpoint
     {
         services.Configure<WebSocketSettings>(configuration.GetSection(WebSocketSettings.Section));
         services.AddSingleton<SessionAuthenticator>();
+        services.AddSingleton<IntegrationCaps>();
         services.AddSingleton<AgentSnapshots>();
         return services;
     }
@@ -29,7 +31,7 @@ public static class WebCallEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext http, SessionAuthenticator authenticator,
         ActorSystem system, ConversationRouting conversations, IOptions<WebSocketSettings> options,
-        ILoggerFactory loggers, NodeDrain drain)
+        IOptions<LimitOptions> limits, IntegrationCaps caps, ILoggerFactory loggers, NodeDrain drain)
     {
         if (drain.Draining)
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Node is draining",
@@ -39,9 +41,16 @@ public static class WebCallEndpoint
                 detail: $"{Path} speaks the conversation protocol over a WebSocket; connect with a WebSocket client.");
 
         SessionAuthenticator.Outcome outcome;
+        IDisposable? lease = null;
         try
         {
             outcome = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
+            if (outcome is SessionAuthenticator.Outcome.Allowed admitted)
+                switch (await caps.AcquireAsync(admitted.Session, http.RequestAborted))
+                {
+                    case IntegrationCaps.Outcome.Granted granted: lease = granted.Lease; break;
+                    case IntegrationCaps.Outcome.Refused capped: outcome = new SessionAuthenticator.Outcome.Refused(capped.Error); break;
+                }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -49,6 +58,7 @@ public static class WebCallEndpoint
             loggers.CreateLogger(typeof(WebCallEndpoint)).LogError(ex, "Authenticating a conversation socket failed");
             outcome = new SessionAuthenticator.Outcome.Failed();
         }
+        using var held = lease;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var connection = new SocketConnection(socket, options.Value);
         switch (outcome)
@@ -61,11 +71,14 @@ public static class WebCallEndpoint
                 break;
             case SessionAuthenticator.Outcome.Allowed allowed:
                 var router = await conversations.GetAsync(http.RequestAborted);
-                var actor = system.ActorOf(SocketActor.Props(allowed.Session, router, connection, options.Value.InitTimeout),
+                var actor = system.ActorOf(SocketActor.Props(allowed.Session, router, connection, options.Value.InitTimeout, MessageRateOf(limits.Value)),
                     "socket-" + Guid.NewGuid().ToString("N"));
                 using (drain.Track(actor)) await connection.RunAsync(actor, http.RequestAborted);
                 break;
         }
         return Results.Empty;
     }
+
+    private static MessageRate MessageRateOf(LimitOptions limits) =>
+        new(limits.SocketMessageBurst, limits.SocketMessagesPerSecond, limits.SocketExcessBeforeClose);
 }

@@ -94,5 +94,6 @@ internal static class Schema
         .. Webhooks.WebhookOutboxSchema.Statements(d),
         .. Calls.CallTables.Statements(d),
         .. Campaigns.CampaignTables.Statements(d),
+        .. ApiKeys.ApiKeyTables.Statements(d),
     ];
 }

@@ -25,13 +25,16 @@ public class ChatNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Node = await TestNode.StartAsync(CreateDatabase(), new Dictionary<string, string?>
-        {
-            ["Orchestrator:WebSocket:InitTimeout"] = "00:00:01",
-            ["Orchestrator:Conversations:ResumeGracePeriod"] = "00:00:01.500",
-        });
+        Node = await TestNode.StartAsync(CreateDatabase(), Settings());
         Agent = await CreateAgentAsync(DemoAgent());
     }
+
+    /// <summary>The node's settings; a subclass adds its own (tight limits, say).</summary>
+    protected virtual Dictionary<string, string?> Settings() => new()
+    {
+        ["Orchestrator:WebSocket:InitTimeout"] = "00:00:01",
+        ["Orchestrator:Conversations:ResumeGracePeriod"] = "00:00:01.500",
+    };
 
     public static Agent DemoAgent()
     {

@@ -8,18 +8,22 @@ namespace Orchestrator.Node.Tests.Infrastructure;
 public sealed class ProtocolClient : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>For a fresh node's first conversations: its shards, journal and gate start on first use, slowly on a busy machine.</summary>
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
     private readonly ClientWebSocket _socket = new();
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
     public WebSocketState State => _socket.State;
 
-    public static async Task<ProtocolClient> ConnectAsync(Uri uri, string? origin = null, string? bearer = null)
+    /// <param name="invoker">Connects through this handler (a <see cref="SourceAddress"/> one, say) instead of the default.</param>
+    public static async Task<ProtocolClient> ConnectAsync(Uri uri, string? origin = null, string? bearer = null, HttpMessageInvoker? invoker = null)
     {
         var client = new ProtocolClient();
         if (origin is not null) client._socket.Options.SetRequestHeader("Origin", origin);
         if (bearer is not null) client._socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
         using var cts = new CancellationTokenSource(DefaultWait);
-        await client._socket.ConnectAsync(uri, cts.Token);
+        await client._socket.ConnectAsync(uri, invoker, cts.Token);
         return client;
     }
 

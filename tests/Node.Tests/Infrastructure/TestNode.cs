@@ -28,7 +28,9 @@ public sealed class TestNode : IAsyncDisposable
         Database = database;
     }
 
-    public static async Task<TestNode> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Runs on the builder after the settings (a test's own log provider, say).</param>
+    public static async Task<TestNode> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -42,6 +44,7 @@ public sealed class TestNode : IAsyncDisposable
         var app = NodeHost.Build(["--environment", "Testing", "--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(all);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -25,7 +25,15 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
         public int Active;
         public readonly Queue<DateTimeOffset> Dials = new();
         public readonly Queue<DateTimeOffset> Reservations = new();
+        /// <summary>New leases in the last minute, for <see cref="DialPool.PerMinute"/>.</summary>
+        public readonly Queue<DateTimeOffset> Starts = new();
     }
+
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>The refusal texts end with the limit's field name, so a caller can tell which limit refused.</summary>
+    public const string MaxConcurrentConversations = "maxConcurrentConversations";
+    public const string MaxConversationsPerMinute = "maxConversationsPerMinute";
 
     private sealed class Lease(string key, List<string> pools, DateTimeOffset createdAt)
     {
@@ -82,7 +90,9 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
         if (Full(pool) is { } full) return new(false, full);
         if (pool.FirstOrDefault(p => RateWait([p], q => q.Dials, now, spread: true) is not null) is { } limited)
             return new(false, $"{Name(limited)} has reached its cpsLimit ({limited.Limits.CpsLimit} calls per second)");
-        foreach (var p in pool) { p.Active++; p.Dials.Enqueue(now); }
+        if (pool.FirstOrDefault(p => p.Limits.PerMinute is int perMinute && p.Starts.Count >= perMinute) is { } busy)
+            return new(false, $"{Name(busy)} has reached its {MaxConversationsPerMinute} ({busy.Limits.PerMinute})");
+        foreach (var p in pool) { p.Active++; p.Dials.Enqueue(now); if (p.Limits.PerMinute is not null) p.Starts.Enqueue(now); }
         _leases[leaseKey] = new Lease(leaseKey, pool.Select(p => p.Limits.Key).ToList(), now) { Dialled = true, Holders = { holder } };
         return DialGateAnswer.Yes;
     }
@@ -147,6 +157,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
             pool.Limits = l; // the latest limits win: a trunk's limits may be changed while calls run
             Trim(pool.Dials, WindowOf(l), now);
             Trim(pool.Reservations, WindowOf(l), now);
+            Trim(pool.Starts, Minute, now);
             list.Add(pool);
         }
         return list;
@@ -163,7 +174,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
 
     private static string? Full(List<Pool> pools) =>
         pools.FirstOrDefault(p => p.Limits.MaxConcurrent is int max && p.Active >= max) is { } full
-            ? $"{Name(full)} has reached its maxConcurrentCalls ({full.Limits.MaxConcurrent})"
+            ? $"{Name(full)} has reached its {(full.Limits.Key.StartsWith(DialPool.IntegrationPrefix, StringComparison.Ordinal) ? MaxConcurrentConversations : "maxConcurrentCalls")} ({full.Limits.MaxConcurrent})"
             : null;
 
     /// <summary>
@@ -195,6 +206,7 @@ public sealed class DialGateBook(TimeSpan reservationTimeout, TimeSpan maxLeaseA
         ["trunk", var id] => $"SIP trunk '{id}'",
         ["agent", var id] => $"Agent '{id}'",
         ["campaign", var id] => $"Campaign '{id}'",
+        ["integration", var id] => $"Web integration '{id}'",
         _ => p.Limits.Key,
     };
 }

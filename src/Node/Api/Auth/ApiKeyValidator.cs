@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Orchestrator.Node.Api.Auth;
 
-public sealed class ApiKeyValidator : IApiKeyValidator
+/// <summary>The keys from configuration (the store's keys are checked by <see cref="ApiKeyAuthenticator"/>).</summary>
+public sealed class ApiKeyValidator
 {
     // Keys are compared as SHA-256 digests: equal lengths, so FixedTimeEquals leaks neither content nor length.
     private readonly byte[][] _digests;

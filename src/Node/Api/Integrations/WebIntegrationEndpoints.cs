@@ -36,12 +36,13 @@ internal static class WebIntegrationEndpoints
     {
         var paging = Paging.Parse(skip, take);
         if (paging.Error is not null) return paging.Error;
-        return TypedResults.Ok(await store.ListAsync(paging.Skip, paging.Take, ct));
+        var page = await store.ListAsync(paging.Skip, paging.Take, ct);
+        return TypedResults.Ok(page with { Items = [.. page.Items.Select(WebIntegrationValidator.Answer)] });
     }
 
     private static async Task<IResult> Get(string integrationId, IWebIntegrationStore store, CancellationToken ct) =>
         await store.GetAsync(integrationId, ct) is { } integration
-            ? TypedResults.Ok(integration)
+            ? TypedResults.Ok(WebIntegrationValidator.Answer(integration))
             : ApiProblems.NotFound("web integration", integrationId);
 
     private static async Task<IResult> Create(HttpRequest request, IWebIntegrationStore store, WebIntegrationValidator validator, CancellationToken ct)
@@ -53,7 +54,7 @@ internal static class WebIntegrationEndpoints
         if (errors.Count > 0) return ApiProblems.Validation(errors);
 
         var created = await store.CreateAsync(integration, ct);
-        return TypedResults.Created($"/api/v1/web-integrations/{Uri.EscapeDataString(created.Id)}", created);
+        return TypedResults.Created($"/api/v1/web-integrations/{Uri.EscapeDataString(created.Id)}", WebIntegrationValidator.Answer(created));
     }
 
     private static async Task<IResult> Replace(string integrationId, HttpRequest request, IWebIntegrationStore store,
@@ -67,7 +68,7 @@ internal static class WebIntegrationEndpoints
         if (errors.Count > 0) return ApiProblems.Validation(errors);
 
         return await store.ReplaceAsync(integrationId, integration, ct) is { } replaced
-            ? TypedResults.Ok(replaced)
+            ? TypedResults.Ok(WebIntegrationValidator.Answer(replaced))
             : ApiProblems.NotFound("web integration", integrationId);
     }
 

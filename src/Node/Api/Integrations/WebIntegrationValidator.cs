@@ -30,7 +30,15 @@ public sealed partial class WebIntegrationValidator(IAgentStore agents)
         }).ToList(),
         Tools = integration.Tools ?? [],
         Tokens = [],
+        Warnings = null,
     };
+
+    public const string AnyOriginWarning =
+        "origins is empty or '*': any website can open conversations with this integration's tokens. List the sites that may.";
+
+    /// <summary>The integration as the API answers it: with its warnings (rest.md).</summary>
+    public static WebIntegration Answer(WebIntegration integration) =>
+        integration with { Warnings = integration.AcceptsAnyOrigin ? [AnyOriginWarning] : null };
 
     public async Task<Dictionary<string, string[]>> ValidateIntegrationAsync(WebIntegration integration, CancellationToken cancellationToken)
     {
@@ -39,6 +47,11 @@ public sealed partial class WebIntegrationValidator(IAgentStore agents)
             errors.Add("name", "name is required.");
         else if (integration.Name.Length > MaxNameLength)
             errors.Add("name", $"name must be at most {MaxNameLength} characters.");
+
+        if (integration.MaxConcurrentConversations < 1)
+            errors.Add("maxConcurrentConversations", "maxConcurrentConversations must be at least 1.");
+        if (integration.MaxConversationsPerMinute < 1)
+            errors.Add("maxConversationsPerMinute", "maxConversationsPerMinute must be at least 1.");
 
         for (var i = 0; i < integration.Origins.Count; i++)
         {

@@ -1,3 +1,4 @@
+using Orchestrator.Node.Api.Auth;
 using Orchestrator.Messages.Webhooks;
 using Orchestrator.Node.Api.Agents;
 using Orchestrator.Node.Api.Infrastructure;
@@ -15,7 +16,8 @@ internal static class WebhookEndpoints
         var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks");
         webhooks.MapGet("/deliveries", List).WithName("ListWebhookDeliveries")
             .Produces<PagedList<WebhookDeliveryView>>().ProducesValidationProblem();
-        webhooks.MapPost("/test", Test).WithName("TestWebhook")
+        // A test send configures an agent's webhook rather than reading deliveries.
+        webhooks.MapPost("/test", Test).WithName("TestWebhook").RequireScope(ApiKeyScopes.Agents)
             .Accepts<WebhookTestRequest>("application/json").Produces<WebhookTestResponse>().ProducesValidationProblem();
     }
 
