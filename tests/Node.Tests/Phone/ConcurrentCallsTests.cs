@@ -35,6 +35,11 @@ public sealed class ConcurrentCallsTests(ITestOutputHelper output)
         await using var node = await TestNode.StartAsync(database, new Dictionary<string, string?>
         {
             ["Orchestrator:Speech:MaxRecognizers"] = MaxRecognizers.ToString(),
+            // Fifty calls followed at once, each polled ten times a second: more than one key's default REST rate.
+            ["Orchestrator:Limits:ApiKeyRequestsPerSecond"] = "2000",
+            ["Orchestrator:Limits:ApiKeyBurst"] = "2000",
+            ["Orchestrator:Limits:ClientRequestsPerSecond"] = "2000",
+            ["Orchestrator:Limits:ClientBurst"] = "2000",
         });
         using var http = node.CreateClient();
 
