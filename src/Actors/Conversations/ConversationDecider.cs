@@ -38,6 +38,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Continue => NextStep(state, runtime),
         StepDone done => OnStepDone(state, runtime, done, now),
         StepFailed failed => OnStepFailed(state, runtime, failed, now),
+        StepProgress progress => OnStepProgress(state, runtime, progress),
         StepSettled settled => OnStepSettled(state, runtime, settled),
         Wake => state.IsStarted ? Decision.None(runtime) : Decision.Do(runtime, new MarkFinished(), new Passivate()),
         ResultSaved => Decision.Record(runtime, [new ResultStored(now)], new MarkFinished(), new Passivate()),
@@ -167,6 +168,15 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         // not be answered on the input this step already consumed.
         return Decision.Record(runtime with { StepFailures = 0 }, ConversationDecisions.EventsForStep(state, done.Step, now),
             new Feed(new StepSettled(ArmSilence: true)));
+    }
+
+    /// <summary>A chat shows the reply as it streams; the step's final Say is journaled and sent once.</summary>
+    private static Decision OnStepProgress(ConversationState state, ConversationRuntime runtime, StepProgress progress)
+    {
+        if (progress.Seq != runtime.StepSeq || !runtime.StepInFlight || state.IsEnded) return Decision.None(runtime);
+        if (!state.IsVoice() && progress.TextSoFar is { Length: > 0 } text)
+            return Decision.Do(runtime, new Emit(new ConversationOutput.Utterance(Speakers.Assistant, text, true)));
+        return Decision.None(runtime);
     }
 
     private Decision OnStepFailed(ConversationState state, ConversationRuntime runtime, StepFailed failed, DateTimeOffset now)

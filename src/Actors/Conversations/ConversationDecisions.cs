@@ -90,12 +90,16 @@ public static class ConversationDecisions
         var data = (JsonObject)agent.AdditionalData.DeepClone();
         foreach (var (key, value) in state.AdditionalData) data[key] = value?.DeepClone();
         var talkFirst = agent.Config.Features.TalkFirst;
+        var llm = agent.Config.LlmConfig;
         return new DialogueSetup(
             agent.Config.LlmConfig.Vendor,
             agent.Config.Script,
             agent.Config.LlmConfig.Prompt,
             talkFirst.IsEnabled ? talkFirst.Greeting : null,
             data,
-            [.. agent.Config.Tools.Select(t => new DialogueTool(t.Name, t.Description, t.Schema))]);
+            [.. agent.Config.Tools.Select(t => new DialogueTool(t.Name, t.Description, t.Schema))])
+        {
+            Model = new DialogueModel(llm.Endpoint, llm.Model, llm.ApiKey, llm.Options),
+        };
     }
 }

@@ -31,6 +31,9 @@ public static class ConversationInputs
 
     public sealed record StepFailed(long Seq, string Reason) : IConversationInput;
 
+    /// <summary>A streamed reply in progress (never journaled): TextSoFar, or a complete Sentence.</summary>
+    public sealed record StepProgress(long Seq, string? TextSoFar, int SentenceIndex, string? Sentence) : IConversationInput;
+
     public sealed record ToolTimedOut(string Id) : IConversationInput;
 
     public sealed record SocketGone : IConversationInput;

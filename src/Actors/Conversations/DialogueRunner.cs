@@ -16,6 +16,9 @@ public sealed class DialogueRunner : ReceiveActor
 
     public sealed record StepFailed(long Seq, string Reason);
 
+    /// <summary>A streaming engine's reply in progress: the text so far, or a sentence that is complete.</summary>
+    public sealed record StepProgress(long Seq, string? TextSoFar, int SentenceIndex, string? Sentence);
+
     public DialogueRunner(IDialogueEngine engine, TimeSpan stepTimeout)
     {
         ReceiveAsync<RunStep>(async run =>
@@ -24,7 +27,9 @@ public sealed class DialogueRunner : ReceiveActor
             try
             {
                 using var cts = new CancellationTokenSource(stepTimeout);
-                var step = await engine.AdvanceAsync(run.State, run.Input, cts.Token);
+                var step = engine is IStreamingDialogueEngine streaming
+                    ? await streaming.AdvanceAsync(run.State, run.Input, new ProgressToSender(replyTo, run.Seq), cts.Token)
+                    : await engine.AdvanceAsync(run.State, run.Input, cts.Token);
                 replyTo.Tell(new StepDone(run.Seq, step));
             }
             catch (Exception ex)
@@ -33,6 +38,14 @@ public sealed class DialogueRunner : ReceiveActor
                 throw new DialogueStepException($"Dialogue step {run.Seq} failed", ex);
             }
         });
+    }
+
+    /// <summary>Progress goes straight to the entity as messages: the engine stays free of Akka.</summary>
+    private sealed class ProgressToSender(IActorRef entity, long seq) : IDialogueStream
+    {
+        public void Partial(string textSoFar) => entity.Tell(new StepProgress(seq, textSoFar, -1, null));
+
+        public void Sentence(int index, string sentence) => entity.Tell(new StepProgress(seq, null, index, sentence));
     }
 
     public static Props Props(IDialogueEngine engine, TimeSpan stepTimeout) =>
