@@ -28,6 +28,8 @@ public sealed record LlmConfig
     public string Vendor { get; init; } = "scripted";
     public string? Model { get; init; }
     public string? Endpoint { get; init; }
+    /// <summary>The model endpoint's key. Write-only: the API leaves it out of what it returns.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ApiKey { get; init; }
     public string? Prompt { get; init; }
     public JsonObject? Options { get; init; }

@@ -5,7 +5,8 @@ namespace Orchestrator.Messages.Webhooks;
 /// <summary>
 /// Webhook secrets are write-only (rest.md, Agents): the API never returns them, and a PUT that
 /// leaves one out keeps the stored one. A secret is matched to its webhook by place: the result
-/// webhook, the start webhook, and a tool's webhook by the tool's name.
+/// webhook, the start webhook, and a tool's webhook by the tool's name. The model's
+/// <c>llmConfig.apiKey</c> is a secret of the same kind.
 /// </summary>
 public static class WebhookSecrets
 {
@@ -17,6 +18,7 @@ public static class WebhookSecrets
         {
             Config = config with
             {
+                LlmConfig = config.LlmConfig is { } llm ? llm with { ApiKey = null } : null!,
                 ResultWebhook = config.ResultWebhook is { } result ? result with { Secret = null } : null,
                 StartWebhook = config.StartWebhook is { } start ? start with { Secret = null } : null,
                 Tools = config.Tools?.Select(ToolConfig (t) => t?.Webhook is { } hook ? t with { Webhook = hook with { Secret = null } } : t!).ToList() ?? [],
@@ -35,6 +37,7 @@ public static class WebhookSecrets
         {
             Config = config with
             {
+                LlmConfig = config.LlmConfig is { ApiKey: null } llm ? llm with { ApiKey = old.LlmConfig?.ApiKey } : config.LlmConfig!,
                 ResultWebhook = config.ResultWebhook is { Secret: null } result
                     ? result with { Secret = old.ResultWebhook?.Secret } : config.ResultWebhook,
                 StartWebhook = config.StartWebhook is { Secret: null } start

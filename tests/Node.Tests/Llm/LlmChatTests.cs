@@ -1,0 +1,148 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Dialogue.Tests.Llm;
+using Orchestrator.Messages.Integrations;
+using Orchestrator.Node.Tests.Infrastructure;
+using Orchestrator.Storage.Integrations;
+
+namespace Orchestrator.Node.Tests.Llm;
+
+/// <summary>An LLM agent in chat, end to end: REST agent → node → local model server → a real socket.</summary>
+public sealed class LlmChatTests : IAsyncLifetime
+{
+    private FakeOpenAiServer _model = null!;
+
+    public async Task InitializeAsync() => _model = await FakeOpenAiServer.StartAsync();
+
+    public async Task DisposeAsync() => await _model.DisposeAsync();
+
+    private JsonObject AgentBody() => new()
+    {
+        ["name"] = "llm agent",
+        ["isEnabled"] = true,
+        ["config"] = new JsonObject
+        {
+            ["llmConfig"] = new JsonObject
+            {
+                ["vendor"] = "openai", ["endpoint"] = _model.Endpoint, ["model"] = "test-model", ["apiKey"] = "sk-secret",
+                ["prompt"] = "You help {{additionalData.firstName}} find places.",
+                ["options"] = new JsonObject { ["temperature"] = 0.3 },
+            },
+            ["tools"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "get_location", ["description"] = "Where the user is",
+                ["schema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["precise"] = new JsonObject { ["type"] = "boolean" } } },
+                ["fallBackResult"] = new JsonObject { ["city"] = "unknown" },
+            }),
+            ["features"] = new JsonObject
+            {
+                ["talkFirst"] = new JsonObject { ["isEnabled"] = false },
+                ["silenceManagement"] = new JsonObject { ["isEnabled"] = false },
+            },
+        },
+    };
+
+    private static async Task<string> CreateAgentAndTokenAsync(TestNode node, JsonObject body)
+    {
+        using var http = node.CreateClient();
+        var response = await http.PostAsJsonAsync("/api/v1/agents", body);
+        var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(response.IsSuccessStatusCode, created.ToJsonString());
+        Assert.Null(created["config"]!["llmConfig"]!["apiKey"]); // write-only
+        var integrations = node.Services.GetRequiredService<IWebIntegrationStore>();
+        var integration = await integrations.CreateAsync(new WebIntegration
+        {
+            Name = "llm", AgentId = created["agentId"]!.GetValue<string>(),
+            Features = [new(IntegrationFeatures.AllowWebChat, true), new(IntegrationFeatures.SendCallResult, true),
+                new(IntegrationFeatures.SendToolCallLogs, true)],
+            Tools = ["get_location"],
+        });
+        return (await integrations.CreateTokenAsync(integration.Id, "t", null))!.Token;
+    }
+
+    /// <summary>Assistant texts up to and including the final one: the potential fragments, then the final text.</summary>
+    private static async Task<List<(string Text, bool Potential)>> AssistantReplyAsync(ProtocolClient client)
+    {
+        var texts = new List<(string, bool)>();
+        while (true)
+        {
+            var content = (await client.ExpectAsync("text"))["content"]!;
+            if (content["source"]!.GetValue<string>() != "assistant") continue;
+            var potential = content["type"]?.GetValue<string>() == "potential";
+            texts.Add((content["text"]!.GetValue<string>(), potential));
+            if (!potential) return texts;
+        }
+    }
+
+    [Fact]
+    public async Task A_reply_streams_to_the_socket_a_client_tool_round_trips_and_endConversation_ends_it()
+    {
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database);
+        var token = await CreateAgentAndTokenAsync(node, AgentBody());
+        _model.ReplyText("Hello Ada, ", "where to?")
+              .Reply(new FakeReply { Chunks = ["One moment."], ToolCalls = [("call_loc", "get_location", """{"precise":true}""")] })
+              .Reply(new FakeReply { Chunks = ["You are in ", "Rome. Bye!"], ToolCalls = [("call_end", "endConversation", "{}")] });
+
+        await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + token));
+        await client.InitializeAsync(additionalData: new JsonObject { ["firstName"] = "Ada" });
+        await client.NextAsync("event", "connection");
+        await client.NextAsync("event", "opened");
+        await client.SayAsync("hi");
+        Assert.Equal("hi", await client.NextTextAsync("user"));
+        Assert.Equal([("Hello Ada, ", true), ("Hello Ada, where to?", true), ("Hello Ada, where to?", false)], await AssistantReplyAsync(client));
+
+        await client.SayAsync("where am I?");
+        Assert.Equal([("One moment.", true), ("One moment.", false)], await AssistantReplyAsync(client));
+        var call = (await client.ExpectAsync("toolCall"))["content"]!;
+        Assert.Equal("get_location", call["toolName"]!.GetValue<string>());
+        Assert.True(call["args"]!["precise"]!.GetValue<bool>());
+        await client.AnswerToolAsync(call["id"]!.GetValue<string>(), new JsonObject { ["city"] = "Rome" });
+        Assert.Equal("ok", (await client.ExpectAsync("toolCallResult"))["content"]!["status"]!.GetValue<string>());
+        Assert.Equal(("You are in Rome. Bye!", false), (await AssistantReplyAsync(client))[^1]);
+        var result = (await client.ExpectAsync("conversationResult"))["result"]!;
+        Assert.Equal("agent_ended", result["finishReason"]!.GetValue<string>());
+        Assert.Equal("You are in Rome. Bye!", result["transcription"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        var first = await _model.WaitForRequestAsync(1);
+        Assert.Equal("You help Ada find places.", first["messages"]![0]!["content"]!.ToString());
+        Assert.Equal(["get_location", "endConversation"], first["tools"]!.AsArray().Select(t => t!["function"]!["name"]!.GetValue<string>()));
+        var third = (await _model.WaitForRequestAsync(3))["messages"]!.AsArray();
+        var tool = third.Single(m => m!["role"]!.GetValue<string>() == "tool")!;
+        Assert.Equal("call_loc", tool["tool_call_id"]!.GetValue<string>());
+        Assert.Contains("Rome", tool["content"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_conversation_recovered_after_a_node_restart_sends_the_model_its_history()
+    {
+        using var database = TestDatabase.Sqlite();
+        var settings = new Dictionary<string, string?> { ["Orchestrator:Conversations:ResumeGracePeriod"] = "00:00:30" };
+        string token, id;
+        _model.ReplyText("Hi Ada.").ReplyText("Noted, four of you.");
+        await using (var node = await TestNode.StartAsync(database, settings))
+        {
+            token = await CreateAgentAndTokenAsync(node, AgentBody());
+            await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + token));
+            await client.InitializeAsync(additionalData: new JsonObject { ["firstName"] = "Ada" });
+            id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+            await client.SayAsync("hello");
+            Assert.Equal("Hi Ada.", (await AssistantReplyAsync(client))[^1].Text);
+        }
+
+        await using (var node = await TestNode.StartAsync(database, settings))
+        {
+            await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + token));
+            await client.ResumeAsync(id);
+            await client.NextAsync("event", "connection");
+            await client.SayAsync("we are four");
+            // The resume replays the transcript first: read past it to the echo of the new turn.
+            while (await client.ExpectAsync("text") is var frame && frame["content"]!["text"]!.GetValue<string>() != "we are four") { }
+            Assert.Equal("Noted, four of you.", (await AssistantReplyAsync(client))[^1].Text);
+        }
+
+        var messages = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray();
+        Assert.Equal(["system:You help Ada find places.", "user:hello", "assistant:Hi Ada.", "user:we are four"],
+            messages.Select(m => m!["role"]!.GetValue<string>() + ":" + m["content"]));
+    }
+}
