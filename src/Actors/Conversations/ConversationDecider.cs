@@ -166,8 +166,10 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         if (done.Seq != runtime.StepSeq || state.IsEnded) return Decision.None(runtime);
         // The dialogue stays busy until these events are recorded: a turn recorded meanwhile must
         // not be answered on the input this step already consumed.
-        return Decision.Record(runtime with { StepFailures = 0 }, ConversationDecisions.EventsForStep(state, done.Step, now),
-            new Feed(new StepSettled(ArmSilence: true)));
+        var events = ConversationDecisions.EventsForStep(state, done.Step, now);
+        if (runtime.Streamed is { Heard: { } heard } cut && cut.Index == state.Transcript.Count)
+            events = [.. ConversationDecisions.KeepHeard(events, cut.Index, heard, now)];
+        return Decision.Record(runtime with { StepFailures = 0 }, events, new Feed(new StepSettled(ArmSilence: true)));
     }
 
     /// <summary>A chat shows the reply as it streams; the step's final Say is journaled and sent once.</summary>
@@ -176,7 +178,13 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         if (progress.Seq != runtime.StepSeq || !runtime.StepInFlight || state.IsEnded) return Decision.None(runtime);
         if (!state.IsVoice() && progress.TextSoFar is { Length: > 0 } text)
             return Decision.Do(runtime, new Emit(new ConversationOutput.Utterance(Speakers.Assistant, text, true)));
-        return Decision.None(runtime);
+        if (!state.IsVoice() || progress.Sentence is not { Length: > 0 } sentence) return Decision.None(runtime);
+        // Spoken at once, so speech starts on the first sentence while the model writes the rest.
+        var streamed = runtime.Streamed is { } s && s.Seq == progress.Seq ? s : new StreamedSpeech(progress.Seq, state.Transcript.Count);
+        runtime = runtime with { Streamed = streamed };
+        if (streamed.Heard is not null) return Decision.None(runtime); // the caller talked over it
+        return Decision.Do(runtime, new TellVoice(new VoiceCommands.Speak(streamed.Index, sentence,
+            ConversationReactions.Interruptible(state, streamed.Index))));
     }
 
     private Decision OnStepFailed(ConversationState state, ConversationRuntime runtime, StepFailed failed, DateTimeOffset now)
@@ -191,14 +199,14 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
                 new RunStep(seq, state.DialogueState, ConversationDecisions.ToDialogueInput(state.PendingInputs[0])));
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
-        return Decision.Record(runtime with { StepFailures = 0 },
+        return Decision.Record(runtime with { StepFailures = 0, Streamed = null },
             [new DialogueAdvanced(state.DialogueState ?? ""), new AssistantSaid(settings.DialogueFailureReply, now)],
             new Feed(new StepSettled(ArmSilence: false))).First(warn);
     }
 
     private Decision OnStepSettled(ConversationState state, ConversationRuntime runtime, StepSettled settled)
     {
-        runtime = runtime with { StepInFlight = false };
+        runtime = runtime with { StepInFlight = false, Streamed = null };
         if (state.IsEnded) return Decision.None(runtime);
         var next = NextStep(state, runtime);
         return settled.ArmSilence ? next.First([.. SilenceTimer(state)]) : next;

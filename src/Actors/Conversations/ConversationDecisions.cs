@@ -44,6 +44,19 @@ public static class ConversationDecisions
         return events;
     }
 
+    /// <summary>A reply the caller talked over while it streamed: its line is recorded, then cut to what was heard.</summary>
+    public static IEnumerable<object> KeepHeard(IReadOnlyList<object> events, int index, string heard, DateTimeOffset now)
+    {
+        var cut = false;
+        foreach (var evt in events)
+        {
+            yield return evt;
+            if (evt is not AssistantSaid || cut) continue;
+            cut = true;
+            yield return new AssistantInterrupted(index, heard, now);
+        }
+    }
+
     /// <summary>
     /// A tool runs on the client when the client is allowed to run it; otherwise (unknown tool,
     /// server tool not yet supported, tool not listed by the integration) the agent gets its

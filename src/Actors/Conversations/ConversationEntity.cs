@@ -125,7 +125,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         void Recorded(object evt)
         {
             ApplyAndCount(evt);
-            RunEffects(ConversationReactions.To(_state, evt, DateTimeOffset.UtcNow), replyTo);
+            RunEffects(ConversationReactions.To(_state, _runtime, evt, DateTimeOffset.UtcNow), replyTo);
             if (--left == 0) RunEffects(decision.Then, replyTo);
         }
         if (decision.Async) PersistAllAsync(decision.Events, Recorded);
