@@ -52,7 +52,15 @@ public abstract record DialogueInput
     public sealed record Started : DialogueInput;
 
     /// <summary>A final user utterance (typed chat, recognised speech, or DTMF digits as text).</summary>
-    public sealed record UserSaid(string Text) : DialogueInput;
+    public sealed record UserSaid(string Text) : DialogueInput
+    {
+        /// <summary>
+        /// What the user heard of the assistant's last line, as the transcript keeps it (voice: cut
+        /// where the caller talked over it). An engine keeping its own history (an LLM) replaces a
+        /// longer reply it remembers with this, so it never thinks the caller heard the rest.
+        /// </summary>
+        public string? LastReplyHeard { get; init; }
+    }
 
     /// <summary>A tool the engine asked for finished. Status is "ok", "timeout" (Result is the fallback) or "error".</summary>
     public sealed record ToolFinished(string CallId, string ToolName, JsonNode? Result, string Status) : DialogueInput;

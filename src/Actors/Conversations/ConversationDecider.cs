@@ -158,7 +158,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
             return Decision.None(runtime);
         var seq = runtime.StepSeq + 1;
         return Decision.Do(runtime with { StepInFlight = true, StepSeq = seq },
-            new RunStep(seq, state.DialogueState, ConversationDecisions.ToDialogueInput(state.PendingInputs[0])));
+            new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
     }
 
     private static Decision OnStepDone(ConversationState state, ConversationRuntime runtime, StepDone done, DateTimeOffset now)
@@ -196,7 +196,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
             // The same input again: the runner is restarted before it reads this.
             var seq = runtime.StepSeq + 1;
             return Decision.Do(runtime with { StepFailures = runtime.StepFailures + 1, StepSeq = seq }, warn,
-                new RunStep(seq, state.DialogueState, ConversationDecisions.ToDialogueInput(state.PendingInputs[0])));
+                new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
         return Decision.Record(runtime with { StepFailures = 0, Streamed = null },

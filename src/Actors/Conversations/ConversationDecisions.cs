@@ -87,6 +87,15 @@ public static class ConversationDecisions
     public static ToolConfig? ToolConfigFor(ConversationState state, string toolName) =>
         state.Agent?.Config.Tools.FirstOrDefault(t => t.Name == toolName);
 
+    /// <summary>The oldest recorded input, as the engine reads it; a user turn says what was heard of the last reply.</summary>
+    public static DialogueInput NextDialogueInput(ConversationState state)
+    {
+        var input = ToDialogueInput(state.PendingInputs[0]);
+        if (input is not DialogueInput.UserSaid said) return input;
+        var lastReply = state.Transcript.FindLast(t => t.Speaker == Speakers.Assistant);
+        return said with { LastReplyHeard = lastReply?.Text };
+    }
+
     public static DialogueInput ToDialogueInput(PendingInput input) => input.Kind switch
     {
         InputKinds.Start => new DialogueInput.Started(),

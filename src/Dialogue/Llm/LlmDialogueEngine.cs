@@ -63,6 +63,7 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
                 }
                 break;
             case DialogueInput.UserSaid said:
+                KeepOnlyWhatWasHeard(s, said.LastReplyHeard);
                 s.Messages.Add(new LlmMessage { Role = "user", Text = said.Text ?? "" });
                 s.ToolSteps = 0;
                 if (s.Pending.Count > 0) break; // answered with the tool results, which are still to come
@@ -149,6 +150,24 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
         s.ToolSteps++;
         foreach (var call in s.Pending) actions.Add(new DialogueAction.CallTool(call.Id, call.Name, (JsonObject)call.Args.DeepClone()));
     }
+
+    /// <summary>A reply the caller cut short stays in the history as far as it was heard (nothing heard: gone).</summary>
+    private static void KeepOnlyWhatWasHeard(LlmState s, string? heard)
+    {
+        if (heard is null) return;
+        var last = s.Messages.FindLastIndex(m => m.Role == "assistant" && !string.IsNullOrEmpty(m.Text));
+        if (last < 0) return;
+        var message = s.Messages[last];
+        var said = Collapse(message.Text!);
+        var kept = Collapse(heard);
+        // Only a true cut of this reply: the transcript may also hold lines the model never wrote (an apology).
+        if (kept.Length >= said.Length || !said.StartsWith(kept, StringComparison.Ordinal)) return;
+        if (kept.Length > 0) message.Text = kept;
+        else if (message.Calls is { Count: > 0 }) message.Text = null;
+        else s.Messages.RemoveAt(last);
+    }
+
+    private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>What the model reads as the result: the JSON result, with the status when it is not "ok".</summary>
     private static string ToolResultText(DialogueInput.ToolFinished finished)

@@ -76,9 +76,16 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: true, Text: "wait" }, TimeSpan.FromSeconds(10));
         _engine.Released.SetResult();
         socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: First + " " + Second }, TimeSpan.FromSeconds(10));
+        // The next turn: the engine is told what was heard, and the next thing spoken is its reply (the cut one's
+        // second sentence never was).
+        now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechFinal("go on", now, now)));
+        var next = _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10));
+        Assert.Equal((4, First), (next.Index, next.Text));
+        Assert.Equal("First sentence", _engine.Heard.Last());
 
         entity.Tell(new ConversationCommands.Terminate("s2"));
-        _media.ExpectMsg<VoiceCommands.Hangup>(TimeSpan.FromSeconds(10)); // the second sentence was never spoken
+        _media.FishForMessage(m => m is VoiceCommands.Hangup, TimeSpan.FromSeconds(10));
         var result = socket.FishForMessage<ConversationOutput.Finished>(_ => true, TimeSpan.FromSeconds(10)).Result;
         Assert.Equal("First sentence", result.Transcription[2].Text);
     }
@@ -87,13 +94,15 @@ public sealed class StreamedSpeechTests : ConversationTestBase
     private sealed class GatedStreamingEngine : IStreamingDialogueEngine
     {
         public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public System.Collections.Concurrent.ConcurrentQueue<string?> Heard { get; } = new();
 
         public ValueTask<DialogueStep> AdvanceAsync(string? state, DialogueInput input, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("The runner streams from this engine");
 
         public async ValueTask<DialogueStep> AdvanceAsync(string? state, DialogueInput input, IDialogueStream stream, CancellationToken cancellationToken = default)
         {
-            if (input is not DialogueInput.UserSaid) return new DialogueStep([new DialogueAction.Say("Hello.")], "greeted");
+            if (input is not DialogueInput.UserSaid said) return new DialogueStep([new DialogueAction.Say("Hello.")], "greeted");
+            Heard.Enqueue(said.LastReplyHeard);
             stream.Partial(First);
             stream.Sentence(0, First);
             await Released.Task.WaitAsync(cancellationToken);

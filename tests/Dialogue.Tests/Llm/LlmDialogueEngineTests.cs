@@ -128,6 +128,22 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_the_caller_talked_over_is_kept_in_the_history_only_as_far_as_it_was_heard()
+    {
+        var engine = Engine();
+        _model.ReplyText("We have tables at six, at seven and at nine.").ReplyText("Seven it is.").ReplyText("Sure.");
+        var (first, _) = await Step(engine, null, new DialogueInput.UserSaid("When can I come?"));
+        var (second, _) = await Step(engine, first.State, new DialogueInput.UserSaid("seven") { LastReplyHeard = "We have tables at six, at" });
+        // A line the model never wrote (the conversation's apology) leaves its history alone.
+        await Step(engine, second.State, new DialogueInput.UserSaid("thanks") { LastReplyHeard = "Sorry, something went wrong." });
+
+        var cut = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray();
+        Assert.Equal("We have tables at six, at", Text(cut[2]!));
+        var after = (await _model.WaitForRequestAsync(3))["messages"]!.AsArray();
+        Assert.Equal("Seven it is.", Text(after[4]!));
+    }
+
+    [Fact]
     public async Task After_maxToolSteps_the_model_is_asked_without_tools()
     {
         var engine = Engine(options: new JsonObject { ["maxToolSteps"] = 1 });
