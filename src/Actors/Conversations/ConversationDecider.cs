@@ -27,6 +27,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt),
         ToolResponse response => OnToolResponse(state, runtime, response, now),
         ToolTimedOut timeout => OnToolTimedOut(state, runtime, timeout, now),
+        ServerToolDone done => OnServerToolDone(state, runtime, done, now),
         ConversationCommands.Terminate => EndIfLive(state, runtime, FinishReasons.UserTerminated, null, now),
         MaxDurationReached => EndIfLive(state, runtime, FinishReasons.MaxDuration, null, now),
         GraceExpired when !runtime.SocketAttached => EndIfLive(state, runtime, FinishReasons.ConnectionLost, null, now),
@@ -129,6 +130,9 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         var effects = new List<ConversationEffect> { new StartDialogue() };
         foreach (var call in state.PendingToolCalls.Where(c => c.OnClient))
             effects.Add(ToolTimer(call.Id, call.DeadlineAt, now));
+        // A server tool whose answer was lost with the last incarnation is called again.
+        foreach (var call in state.PendingToolCalls.Where(c => ConversationDecisions.RunsOnServer(state, c)))
+            effects.Add(new RunServerTool(call.Id));
         effects.AddRange(MaxDurationTimer(state, now));
         // No socket survives a restart of the whole entity: wait for one to come back.
         effects.Add(new StartTimer(ConversationTimers.Grace, new GraceExpired(), settings.ResumeGracePeriod));
@@ -222,6 +226,13 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
                 $"Unknown tool call id '{response.ToolCallId}'", "unknown_tool_call")));
         if (!call.IsPending || state.IsEnded) return Decision.None(runtime); // the first answer wins
         return Decision.Record(runtime, [new ToolCallCompleted(call.Id, response.Result, ToolStatuses.Ok, now)], new Feed(new Continue()));
+    }
+
+    private static Decision OnServerToolDone(ConversationState state, ConversationRuntime runtime, ServerToolDone done, DateTimeOffset now)
+    {
+        var call = state.FindToolCall(done.Id);
+        if (call is null || !call.IsPending || state.IsEnded) return Decision.None(runtime);
+        return Decision.Record(runtime, [new ToolCallCompleted(call.Id, done.Result, done.Status, now)], new Feed(new Continue()));
     }
 
     private static Decision OnToolTimedOut(ConversationState state, ConversationRuntime runtime, ToolTimedOut timeout, DateTimeOffset now)

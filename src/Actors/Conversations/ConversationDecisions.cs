@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Actors.Ports;
 using Orchestrator.Dialogue;
 using Orchestrator.Messages.Agents;
 using Orchestrator.Messages.Results;
@@ -58,9 +59,9 @@ public static class ConversationDecisions
     }
 
     /// <summary>
-    /// A tool runs on the client when the client is allowed to run it; otherwise (unknown tool,
-    /// server tool not yet supported, tool not listed by the integration) the agent gets its
-    /// fallback result at once.
+    /// A tool with a webhook runs on the server (its result comes back as ServerToolDone); one without
+    /// runs on the client when the client is allowed to run it; otherwise (unknown tool, tool not
+    /// listed by the integration) the agent gets its fallback result at once.
     /// </summary>
     public static IEnumerable<object> EventsForToolCall(ConversationState state, DialogueAction.CallTool call, DateTimeOffset now)
     {
@@ -69,16 +70,26 @@ public static class ConversationDecisions
         var onClient = tool is not null && tool.Webhook is null && state.ClientTools.Contains(tool.Name);
         var timeout = TimeSpan.FromSeconds(tool?.TimeoutSeconds > 0 ? tool.TimeoutSeconds : 10);
         yield return new ToolCallRequested(id, call.ToolName, call.Args, onClient, now + timeout, now);
-        if (!onClient)
+        if (!onClient && tool?.Webhook is null)
             yield return new ToolCallCompleted(id, Fallback(tool, ToolUnavailableReason(tool)), ToolStatuses.Error, now);
     }
 
-    private static string ToolUnavailableReason(ToolConfig? tool) => tool switch
+    private static string ToolUnavailableReason(ToolConfig? tool) => tool is null ? "unknown tool" : "tool is not enabled for this client";
+
+    /// <summary>Why a server tool got its fallback without being called.</summary>
+    public const string NoServerTools = "server tools are not available on this node";
+
+    /// <summary>The webhook call of a server tool, with the conversation's details for its payload.</summary>
+    public static ServerToolRequest ServerToolRequestFor(ConversationState state, ToolCallState call)
     {
-        null => "unknown tool",
-        { Webhook: not null } => "server-side tools are not supported yet",
-        _ => "tool is not enabled for this client",
-    };
+        var agent = state.Agent!;
+        return new ServerToolRequest(ToolConfigFor(state, call.ToolName)!, call.Id, (JsonObject)call.Args.DeepClone(),
+            state.ConversationId, agent.AgentId, state.Call?.CallId, state.Call?.CampaignId, state.Endpoint,
+            (JsonObject)state.AdditionalData.DeepClone(), (JsonObject)agent.AdditionalData.DeepClone());
+    }
+
+    public static bool RunsOnServer(ConversationState state, ToolCallState call) =>
+        !call.OnClient && ToolConfigFor(state, call.ToolName)?.Webhook is not null;
 
     /// <summary>The tool's configured fallback, or an object saying why there is no real result.</summary>
     public static JsonNode? Fallback(ToolConfig? tool, string reason) =>

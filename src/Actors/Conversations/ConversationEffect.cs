@@ -31,6 +31,9 @@ public abstract record ConversationEffect
 
     public sealed record RunStep(long Seq, string? State, DialogueInput Input) : ConversationEffect;
 
+    /// <summary>Calls the webhook of server tool call <paramref name="Id"/>; its outcome comes back as ServerToolDone.</summary>
+    public sealed record RunServerTool(string Id) : ConversationEffect;
+
     /// <summary>Creates the voice session child; when it cannot be created, OpenFailed is fed back.</summary>
     public sealed record StartVoice(VoiceSessionSettings Settings, PhoneDial? Dial) : ConversationEffect;
 

@@ -57,6 +57,9 @@ public sealed partial class ConversationEntity
                 break;
             case StartVoice voice:
                 return StartVoiceSession(voice);
+            case RunServerTool run:
+                CallServerTool(run.Id);
+                break;
             case TellVoice tell:
                 _links.Voice?.Tell(tell.Command);
                 break;
@@ -107,6 +110,21 @@ public sealed partial class ConversationEntity
         {
             return ex.Message;
         }
+    }
+
+    /// <summary>Off the entity's thread; calls of one step run side by side, each result fed back as it comes.</summary>
+    private void CallServerTool(string id)
+    {
+        if (_state.FindToolCall(id) is not { IsPending: true } call) return;
+        var fallback = ConversationDecisions.Fallback(ConversationDecisions.ToolConfigFor(_state, call.ToolName), ConversationDecisions.NoServerTools);
+        if (_services.ServerTools is not { } runner)
+        {
+            Self.Tell(new ConversationInputs.ServerToolDone(id, fallback, ToolStatuses.Error));
+            return;
+        }
+        runner.RunAsync(ConversationDecisions.ServerToolRequestFor(_state, call)).PipeTo(Self,
+            success: outcome => new ConversationInputs.ServerToolDone(id, outcome.Result, outcome.Status),
+            failure: _ => new ConversationInputs.ServerToolDone(id, fallback, ToolStatuses.Error));
     }
 
     /// <summary>The voice session is watched: when it stops or cannot start, the call ends at once.</summary>

@@ -48,12 +48,12 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
 
     public ConversationEntity(string conversationId, ConversationSettings settings,
         IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
-        IVoiceSessionFactory? voice = null)
+        IVoiceSessionFactory? voice = null, IServerToolRunner? serverTools = null)
     {
         _conversationId = conversationId;
         _settings = settings;
         _decider = new ConversationDecider(settings);
-        _services = new ConversationServices(engines, results, live, voice);
+        _services = new ConversationServices(engines, results, live, voice, serverTools);
         _runtime = ConversationRuntime.Initial(settings);
         _links = new ConversationLinks();
 
@@ -104,8 +104,8 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
 
     public static Props Props(string conversationId, ConversationSettings settings,
         IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
-        IVoiceSessionFactory? voice = null) =>
-        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live, voice));
+        IVoiceSessionFactory? voice = null, IServerToolRunner? serverTools = null) =>
+        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live, voice, serverTools));
 
     // ---- deciding and recording
 

@@ -36,6 +36,9 @@ public static class ConversationInputs
 
     public sealed record ToolTimedOut(string Id) : IConversationInput;
 
+    /// <summary>A server tool's webhook answered, or failed for good (then Result is the fallback).</summary>
+    public sealed record ServerToolDone(string Id, System.Text.Json.Nodes.JsonNode? Result, string Status) : IConversationInput;
+
     public sealed record SocketGone : IConversationInput;
 
     public sealed record GraceExpired : IConversationInput;

@@ -26,6 +26,10 @@ public static class ConversationReactions
                 yield return new Emit(new ConversationOutput.ToolRequested(request.Id, request.ToolName, request.Args));
                 yield return ConversationDecider.ToolTimer(request.Id, request.DeadlineAt, now);
                 break;
+            case ToolCallRequested { OnClient: false } request
+                when state.FindToolCall(request.Id) is { IsPending: true } requested && ConversationDecisions.RunsOnServer(state, requested):
+                yield return new RunServerTool(request.Id);
+                break;
             case ToolCallCompleted done:
                 yield return new CancelTimer(ConversationTimers.Tool(done.Id));
                 var call = state.FindToolCall(done.Id)!;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Dialogue.Tests.Llm;
 using Orchestrator.Messages.Integrations;
 using Orchestrator.Node.Tests.Infrastructure;
+using Orchestrator.Node.Tests.Webhooks;
 using Orchestrator.Storage.Integrations;
 
 namespace Orchestrator.Node.Tests.Llm;
@@ -111,6 +112,41 @@ public sealed class LlmChatTests : IAsyncLifetime
         var tool = third.Single(m => m!["role"]!.GetValue<string>() == "tool")!;
         Assert.Equal("call_loc", tool["tool_call_id"]!.GetValue<string>());
         Assert.Contains("Rome", tool["content"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_server_tool_posts_a_signed_payload_is_retried_after_a_failure_and_its_answer_goes_to_the_model()
+    {
+        await using var hook = await WebhookReceiver.StartAsync(secret: "tool-secret");
+        hook.Answer = (_, attempt) => attempt == 1 ? (500, null) : (200, """{"booked":true,"table":7}""");
+        var body = AgentBody();
+        body["config"]!["tools"]!.AsArray().Add(new JsonObject
+        {
+            ["name"] = "book_table", ["description"] = "Books a table",
+            ["schema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["size"] = new JsonObject { ["type"] = "integer" } } },
+            ["webhook"] = new JsonObject { ["url"] = hook.Url("tools/book"), ["secret"] = "tool-secret" },
+            ["timeoutSeconds"] = 10, ["retryCount"] = 2,
+        });
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database);
+        var token = await CreateAgentAndTokenAsync(node, body);
+        _model.Reply(FakeReply.Tools(("call_book", "book_table", """{"size":4}"""))).ReplyText("Table 7 is yours.");
+
+        await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + token));
+        await client.InitializeAsync(additionalData: new JsonObject { ["firstName"] = "Ada" });
+        await client.SayAsync("a table for four");
+        var logged = (await client.ExpectAsync("toolCallResult"))["content"]!;
+        Assert.Equal(("book_table", "ok", 7), (logged["toolName"]!.GetValue<string>(), logged["status"]!.GetValue<string>(),
+            logged["result"]!["table"]!.GetValue<int>()));
+        Assert.Equal("Table 7 is yours.", (await AssistantReplyAsync(client))[^1].Text);
+
+        Assert.Equal([500, 200], hook.Received.Select(r => r.AnsweredWith));
+        Assert.All(hook.Received, r => Assert.True(r.SignatureValid));
+        var payload = JsonNode.Parse(hook.Received.Last().Body)!;
+        Assert.Equal(("ToolWebHookPayload", "book_table", 4, "Ada"), (payload["type"]!.GetValue<string>(), payload["toolName"]!.GetValue<string>(),
+            payload["arguments"]!["size"]!.GetValue<int>(), payload["callAdditionalData"]!["firstName"]!.GetValue<string>()));
+        var tool = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray().Single(m => m!["role"]!.GetValue<string>() == "tool")!;
+        Assert.Equal(7, JsonNode.Parse(tool["content"]!.ToString())!["table"]!.GetValue<int>());
     }
 
     [Fact]
