@@ -76,6 +76,15 @@ public sealed partial class AgentValidator
             foreach (var error in ScriptParser.Validate(config.Script, toolNames, rootPath: "config.script"))
                 errors.Add(error.Path, error.Message);
         }
+        else if (config.LlmConfig.Vendor == Orchestrator.Dialogue.Llm.LlmDialogueEngine.Vendor)
+        {
+            // Checked here so that an accepted LLM agent never fails to open for its config.
+            if (string.IsNullOrWhiteSpace(config.LlmConfig.Model))
+                errors.Add("config.llmConfig.model", "model is required for the openai vendor.");
+            if (config.LlmConfig.Endpoint is { } endpoint
+                && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                errors.Add("config.llmConfig.endpoint", "endpoint must be an http(s) URL such as http://127.0.0.1:11434/v1.");
+        }
 
         return errors.ToDictionary();
     }
