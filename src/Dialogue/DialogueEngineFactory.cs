@@ -31,7 +31,9 @@ public sealed class DialogueEngineFactory : IDialogueEngineFactory
             _vendors[name] = create;
         _vendors.TryAdd(ScriptedVendor, CreateScripted);
         var clients = new OpenAiChatClients();
-        _vendors.TryAdd(LlmDialogueEngine.Vendor, setup => new LlmDialogueEngine(clients.For(setup.Model), setup));
+        _vendors.TryAdd(LlmDialogueEngine.Vendor, setup => new LlmDialogueEngine(
+            [(clients.For(setup.Model), setup.Model?.Model), .. (setup.Model?.Fallbacks ?? []).Select(f => (clients.For(f), f.Model))],
+            setup));
     }
 
     public IReadOnlyCollection<string> Vendors => _vendors.Keys;

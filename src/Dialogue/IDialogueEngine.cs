@@ -41,7 +41,11 @@ public sealed record DialogueSetup(
 }
 
 /// <summary>llmConfig of an LLM agent. <paramref name="Options"/> holds temperature, maxTokens, topP, maxToolSteps….</summary>
-public sealed record DialogueModel(string? Endpoint, string? Model, string? ApiKey, JsonObject? Options);
+public sealed record DialogueModel(string? Endpoint, string? Model, string? ApiKey, JsonObject? Options)
+{
+    /// <summary>Other models tried in order when this one fails (their Options are unused: the agent's apply).</summary>
+    public IReadOnlyList<DialogueModel> Fallbacks { get; init; } = [];
+}
 
 public sealed record DialogueTool(string Name, string? Description, JsonObject? Schema);
 

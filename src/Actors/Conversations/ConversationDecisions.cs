@@ -132,7 +132,10 @@ public static class ConversationDecisions
             data,
             [.. agent.Config.Tools.Select(t => new DialogueTool(t.Name, t.Description, t.Schema))])
         {
-            Model = new DialogueModel(llm.Endpoint, llm.Model, llm.ApiKey, llm.Options),
+            Model = new DialogueModel(llm.Endpoint, llm.Model, llm.ApiKey, llm.Options)
+            {
+                Fallbacks = [.. (llm.Fallbacks ?? []).Select(f => new DialogueModel(f.Endpoint, f.Model, f.ApiKey, null))],
+            },
         };
     }
 }

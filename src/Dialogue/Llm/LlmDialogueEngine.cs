@@ -20,17 +20,22 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
     public const string Vendor = "openai";
     private const string SilenceReminder = "Are you still there?";
 
-    private readonly IChatClient _client;
+    // The agent's model first, then its fallbacks, each with the model id it is asked for.
+    private readonly IReadOnlyList<(IChatClient Client, string? ModelId)> _models;
     private readonly DialogueSetup _setup;
     private readonly string _instructions;
     private readonly string? _greeting;
     private readonly int _maxToolSteps;
 
-    public LlmDialogueEngine(IChatClient client, DialogueSetup setup)
+    public LlmDialogueEngine(IChatClient client, DialogueSetup setup) : this([(client, setup.Model?.Model)], setup)
     {
-        ArgumentNullException.ThrowIfNull(client);
+    }
+
+    public LlmDialogueEngine(IReadOnlyList<(IChatClient Client, string? ModelId)> models, DialogueSetup setup)
+    {
         ArgumentNullException.ThrowIfNull(setup);
-        _client = client;
+        if (models is not { Count: > 0 }) throw new ArgumentException("An LLM engine needs a model", nameof(models));
+        _models = models;
         _setup = setup;
         // The prompt uses the scripts' template syntax; only additionalData is known up front.
         var context = new TemplateContext(
@@ -94,11 +99,32 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
     private async Task CallModelAsync(LlmState s, List<DialogueAction> actions, IDialogueStream stream, CancellationToken ct)
     {
         var options = LlmRequest.Options(_setup.Model, _instructions, _setup.Tools ?? [], withTools: s.ToolSteps < _maxToolSteps);
+        var messages = LlmRequest.Messages(s);
         var text = new StringBuilder();
         var calls = new List<FunctionCallContent>();
         var sentences = new SentenceSplitter();
         var spoken = 0;
-        await foreach (var update in _client.GetStreamingResponseAsync(LlmRequest.Messages(s), options, ct))
+        for (var m = 0; ; m++)
+        {
+            try
+            {
+                options.ModelId = _models[m].ModelId;
+                await StreamAsync(_models[m].Client, messages, options, text, calls, sentences, stream, () => spoken++, ct);
+                break;
+            }
+            // The next model only while nothing of this reply has been shown or spoken.
+            catch (Exception e) when (e is not OperationCanceledException && m + 1 < _models.Count && text.Length == 0 && calls.Count == 0)
+            {
+            }
+        }
+        if (sentences.Flush() is { } last) stream.Sentence(spoken, last);
+        RecordReply(s, actions, text.ToString().Trim(), calls);
+    }
+
+    private static async Task StreamAsync(IChatClient client, List<ChatMessage> messages, ChatOptions options, StringBuilder text,
+        List<FunctionCallContent> calls, SentenceSplitter sentences, IDialogueStream stream, Func<int> nextSentence, CancellationToken ct)
+    {
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options, ct))
         {
             foreach (var content in update.Contents)
             {
@@ -107,7 +133,7 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
                     case TextContent { Text.Length: > 0 } t:
                         text.Append(t.Text);
                         stream.Partial(text.ToString());
-                        foreach (var sentence in sentences.Add(t.Text)) stream.Sentence(spoken++, sentence);
+                        foreach (var sentence in sentences.Add(t.Text)) stream.Sentence(nextSentence(), sentence);
                         break;
                     case FunctionCallContent f:
                         calls.Add(f);
@@ -115,9 +141,11 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
                 }
             }
         }
-        if (sentences.Flush() is { } last) stream.Sentence(spoken, last);
+    }
 
-        var reply = text.ToString().Trim();
+    /// <summary>Records the model's reply and the tools it asked for, and turns them into actions.</summary>
+    private static void RecordReply(LlmState s, List<DialogueAction> actions, string reply, List<FunctionCallContent> calls)
+    {
         var message = new LlmMessage { Role = "assistant", Text = reply.Length > 0 ? reply : null };
         s.Messages.Add(message);
         if (reply.Length > 0) actions.Add(new DialogueAction.Say(reply));

@@ -33,6 +33,16 @@ public sealed record LlmConfig
     public string? ApiKey { get; init; }
     public string? Prompt { get; init; }
     public JsonObject? Options { get; init; }
+    /// <summary>Tried in order when the model fails (after the client's own retries). Their keys are write-only too.</summary>
+    public List<LlmFallback>? Fallbacks { get; init; }
+}
+
+public sealed record LlmFallback
+{
+    public string? Endpoint { get; init; }
+    public string? Model { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApiKey { get; init; }
 }
 
 public sealed record ToolConfig

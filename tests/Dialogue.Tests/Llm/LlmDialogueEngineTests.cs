@@ -12,13 +12,16 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
     public async Task DisposeAsync() => await _model.DisposeAsync();
 
     private IStreamingDialogueEngine Engine(string prompt = "You help {{additionalData.firstName|guests}} book tables.",
-        JsonObject? options = null, string? greeting = null, JsonObject? data = null)
+        JsonObject? options = null, string? greeting = null, JsonObject? data = null, string? fallbackModel = null)
     {
         var setup = new DialogueSetup("openai", null, prompt, greeting, data ?? new JsonObject { ["firstName"] = "Ada" },
             [new DialogueTool("book_table", "Books a table", JsonNode.Parse("""{"type":"object","properties":{"size":{"type":"integer"}},"required":["size"]}""")!.AsObject()),
              new DialogueTool("check_weather", "Today's weather", null)])
         {
-            Model = new DialogueModel(_model.Endpoint, "test-model", "sk-test", options ?? new JsonObject { ["temperature"] = 0.2, ["maxTokens"] = 64 }),
+            Model = new DialogueModel(_model.Endpoint, "test-model", "sk-test", options ?? new JsonObject { ["temperature"] = 0.2, ["maxTokens"] = 64 })
+            {
+                Fallbacks = fallbackModel is null ? [] : [new DialogueModel(_model.Endpoint, fallbackModel, null, null)],
+            },
         };
         return (IStreamingDialogueEngine)new DialogueEngineFactory().Create(setup);
     }
@@ -162,6 +165,15 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
         var (step, _) = await Step(Engine(), null, new DialogueInput.UserSaid("hello?"));
         Assert.Equal("Back again.", step.Actions.OfType<DialogueAction.Say>().Single().Text);
         Assert.Equal(2, _model.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_model_that_refuses_the_request_gives_way_to_the_fallback()
+    {
+        _model.Reply(new FakeReply { Status = 400 }).ReplyText("From the backup.");
+        var (step, _) = await Step(Engine(fallbackModel: "backup-model"), null, new DialogueInput.UserSaid("hello?"));
+        Assert.Equal("From the backup.", step.Actions.OfType<DialogueAction.Say>().Single().Text);
+        Assert.Equal(["test-model", "backup-model"], _model.Requests.Select(r => r["model"]!.GetValue<string>()));
     }
 
     private static string Text(JsonNode message) => message["content"] switch

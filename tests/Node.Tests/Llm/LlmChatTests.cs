@@ -29,6 +29,7 @@ public sealed class LlmChatTests : IAsyncLifetime
                 ["vendor"] = "openai", ["endpoint"] = _model.Endpoint, ["model"] = "test-model", ["apiKey"] = "sk-secret",
                 ["prompt"] = "You help {{additionalData.firstName}} find places.",
                 ["options"] = new JsonObject { ["temperature"] = 0.3 },
+                ["fallbacks"] = new JsonArray(new JsonObject { ["endpoint"] = _model.Endpoint, ["model"] = "backup", ["apiKey"] = "sk-backup" }),
             },
             ["tools"] = new JsonArray(new JsonObject
             {
@@ -51,6 +52,8 @@ public sealed class LlmChatTests : IAsyncLifetime
         var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True(response.IsSuccessStatusCode, created.ToJsonString());
         Assert.Null(created["config"]!["llmConfig"]!["apiKey"]); // write-only
+        Assert.Equal("backup", created["config"]!["llmConfig"]!["fallbacks"]![0]!["model"]!.GetValue<string>());
+        Assert.Null(created["config"]!["llmConfig"]!["fallbacks"]![0]!["apiKey"]);
         var integrations = node.Services.GetRequiredService<IWebIntegrationStore>();
         var integration = await integrations.CreateAsync(new WebIntegration
         {
