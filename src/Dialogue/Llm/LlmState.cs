@@ -28,16 +28,7 @@ internal sealed class LlmState
 
     public static LlmState Deserialize(string text)
     {
-        LlmState? state;
-        try
-        {
-            state = JsonSerializer.Deserialize(text, LlmStateJson.Default.LlmState);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
-        {
-            throw new DialogueStateException($"The LLM dialogue state is not valid JSON of the expected shape: {e.Message}", e);
-        }
-        if (state is null) throw new DialogueStateException("The LLM dialogue state is null.");
+        var state = DialogueStateJson.Read(text, LlmStateJson.Default.LlmState, "LLM dialogue state");
         if (state.V != CurrentVersion) throw new DialogueStateException($"Unsupported LLM dialogue state version {state.V} (expected {CurrentVersion}).");
         state.Messages ??= [];
         state.Pending ??= [];

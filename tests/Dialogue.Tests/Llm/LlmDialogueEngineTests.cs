@@ -176,6 +176,16 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
         Assert.Equal(["test-model", "backup-model"], _model.Requests.Select(r => r["model"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("""{"v":7}""")]
+    public async Task An_unreadable_state_is_a_state_error_and_the_model_is_not_called(string state)
+    {
+        await Assert.ThrowsAsync<DialogueStateException>(async () => await Engine().AdvanceAsync(state, new DialogueInput.UserSaid("hi")));
+        Assert.Empty(_model.Requests);
+    }
+
     private static string Text(JsonNode message) => message["content"] switch
     {
         JsonValue v => v.GetValue<string>(),
