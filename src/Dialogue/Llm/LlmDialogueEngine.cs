@@ -15,7 +15,7 @@ namespace Orchestrator.Dialogue.Llm;
 /// with <see cref="DialogueInput.ToolFinished"/>; once every call of a model step has its result
 /// the model is asked again. Thread-safe: all per-conversation data is in the state.
 /// </summary>
-public sealed class LlmDialogueEngine : IStreamingDialogueEngine
+public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDialogueAnalyzer
 {
     public const string Vendor = "openai";
     private const string SilenceReminder = "Are you still there?";
@@ -177,6 +177,46 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine
         }
         s.ToolSteps++;
         foreach (var call in s.Pending) actions.Add(new DialogueAction.CallTool(call.Id, call.Name, (JsonObject)call.Args.DeepClone()));
+    }
+
+    /// <summary>
+    /// The forms filled by the model through structured output: a JSON schema built from the labels,
+    /// the answer checked against it, one more try when it does not fit; what is still missing or
+    /// wrong, or everything when the model cannot be reached, is null.
+    /// </summary>
+    public async ValueTask<JsonObject> AnalyzeAsync(string? state, IReadOnlyList<Analysis.AnalysisForm> forms,
+        IReadOnlyList<Analysis.AnalysisLine> transcript, CancellationToken cancellationToken = default)
+    {
+        var schema = JsonSerializer.SerializeToElement<JsonNode>(Analysis.AnalysisValues.Schema(forms));
+        var conversation = string.Join("\n", transcript.Select(l => $"{l.Speaker}: {l.Text}"));
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.System, "Fill in the forms about the finished conversation below. Use null for anything the conversation does not tell."),
+            new(ChatRole.User, conversation.Length > 0 ? conversation : "(nothing was said)"),
+        ];
+        var options = new ChatOptions
+        {
+            ModelId = _models[0].ModelId,
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "post_call_analysis", "The post-call analysis forms"),
+        };
+        JsonObject? best = null;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            JsonObject? answer;
+            try
+            {
+                var response = await _models[0].Client.GetResponseAsync(messages, options, cancellationToken);
+                answer = JsonNode.Parse(response.Text) as JsonObject;
+            }
+            catch (Exception e) when (e is JsonException or HttpRequestException or System.ClientModel.ClientResultException)
+            {
+                answer = null;
+            }
+            var filled = Analysis.AnalysisValues.Fill(forms, (form, label) => answer?[form.Name]?[label.Name], out var valid);
+            best = filled;
+            if (answer is not null && valid) break;
+        }
+        return best ?? Analysis.AnalysisValues.Fill(forms, (_, _) => null, out _);
     }
 
     /// <summary>A reply the caller cut short stays in the history as far as it was heard (nothing heard: gone).</summary>

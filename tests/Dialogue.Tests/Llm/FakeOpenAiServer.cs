@@ -82,8 +82,23 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             await http.Response.WriteAsync("""{"error":{"message":"scripted failure","type":"server_error"}}""");
             return;
         }
-        http.Response.ContentType = "text/event-stream";
         var model = body["model"]?.GetValue<string>() ?? "fake";
+        if (body["stream"]?.GetValue<bool>() != true)
+        {
+            // A whole answer at once (structured output asks this way).
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(new JsonObject
+            {
+                ["id"] = "chatcmpl-fake", ["object"] = "chat.completion", ["created"] = 1_700_000_000, ["model"] = model,
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0, ["finish_reason"] = "stop",
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = string.Concat(reply.Chunks) },
+                }),
+            }.ToJsonString());
+            return;
+        }
+        http.Response.ContentType = "text/event-stream";
         await SendAsync(http, Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null));
         var i = 0;
         foreach (var chunk in reply.Chunks)
