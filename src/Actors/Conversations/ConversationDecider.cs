@@ -42,6 +42,9 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         StepProgress progress => OnStepProgress(state, runtime, progress),
         StepSettled settled => OnStepSettled(state, runtime, settled),
         Wake => state.IsStarted ? Decision.None(runtime) : Decision.Do(runtime, new MarkFinished(), new Passivate()),
+        AnalysisDone done => state.IsEnded && state.PostCallAnalysis is null
+            ? Decision.Record(runtime, [new AnalysisFilled(done.Analysis, now)])
+            : Decision.None(runtime),
         ResultSaved => Decision.Record(runtime, [new ResultStored(now)], new MarkFinished(), new Passivate()),
         ResultSaveFailed failed => Decision.Do(
             runtime with { ResultBackoff = TimeSpan.FromTicks(Math.Min(runtime.ResultBackoff.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)) },
@@ -124,7 +127,9 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     {
         if (!state.IsStarted) return Decision.None(runtime);
         if (state.IsEnded)
-            return state.ResultStored ? Decision.Do(runtime, new MarkFinished(), new Passivate()) : Decision.Do(runtime, new SaveResult());
+            return state.ResultStored ? Decision.Do(runtime, new MarkFinished(), new Passivate())
+                : ConversationDecisions.NeedsAnalysis(state) ? Decision.Do(runtime, new StartDialogue(), new Analyze())
+                : Decision.Do(runtime, new SaveResult());
         if (state.IsVoice()) // a call's media (its UDP socket and keys) does not survive a restart of its conversation
             return EndIfLive(state, runtime, FinishReasons.ConnectionLost, "The call's media was lost when its conversation restarted", now);
         var effects = new List<ConversationEffect> { new StartDialogue() };

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Actors.Ports;
 using Orchestrator.Dialogue;
+using Orchestrator.Dialogue.Analysis;
 using Orchestrator.Messages.Agents;
 using Orchestrator.Messages.Results;
 using static Orchestrator.Messages.Conversations.ConversationEvents;
@@ -115,6 +116,21 @@ public static class ConversationDecisions
         InputKinds.Silence => new DialogueInput.Silence(input.Attempt),
         _ => throw new ArgumentException($"Unknown input kind '{input.Kind}'"),
     };
+
+    /// <summary>The agent's enabled post-call analysis forms.</summary>
+    public static IReadOnlyList<AnalysisForm> AnalysisForms(ConversationState state) =>
+        [.. (state.Agent?.Config.Features.PostCallAnalysis ?? []).Where(f => f is { IsEnabled: true } && !string.IsNullOrEmpty(f.Name))
+            .Select(f => new AnalysisForm(f.Name, [.. (f.Labels ?? []).Where(l => l is not null)
+                .Select(l => new AnalysisLabel(l.Name, l.Description, l.Type, l.Choices))]))];
+
+    public static bool NeedsAnalysis(ConversationState state) => state.PostCallAnalysis is null && AnalysisForms(state).Count > 0;
+
+    /// <summary>Every label null: what an analysis that could not run leaves.</summary>
+    public static System.Text.Json.Nodes.JsonObject EmptyAnalysis(ConversationState state) =>
+        AnalysisValues.Fill(AnalysisForms(state), (_, _) => null, out _);
+
+    public static IReadOnlyList<AnalysisLine> AnalysisTranscript(ConversationState state) =>
+        [.. state.Transcript.Where(t => t.Text.Length > 0).Select(t => new AnalysisLine(t.Speaker, t.Text))];
 
     /// <summary>What the engine is told about its agent: additionalData of the call over the agent's.</summary>
     public static DialogueSetup SetupFor(ConversationState state)

@@ -47,6 +47,9 @@ public abstract record ConversationEffect
 
     public sealed record SaveResult : ConversationEffect;
 
+    /// <summary>Fills the post-call analysis with the dialogue engine; the answer comes back as AnalysisDone.</summary>
+    public sealed record Analyze : ConversationEffect;
+
     public sealed record MarkLive(DateTimeOffset At) : ConversationEffect;
 
     public sealed record MarkFinished : ConversationEffect;

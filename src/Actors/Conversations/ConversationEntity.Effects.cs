@@ -74,6 +74,13 @@ public sealed partial class ConversationEntity
             case Feed feed:
                 Decide(feed.Input);
                 break;
+            case Analyze:
+                if (_links.Runner is null && StartDialogueRunner() is not null)
+                    Self.Tell(new ConversationInputs.AnalysisDone(ConversationDecisions.EmptyAnalysis(_state)));
+                else
+                    _links.Runner!.Tell(new DialogueRunner.Analyze(_state.DialogueState, ConversationDecisions.AnalysisForms(_state),
+                        ConversationDecisions.AnalysisTranscript(_state), ConversationDecisions.EmptyAnalysis(_state)));
+                break;
             case SaveResult:
                 _services.Results.SaveAsync(_state.ToResult(DateTimeOffset.UtcNow)).PipeTo(Self,
                     success: () => new ConversationInputs.ResultSaved(),

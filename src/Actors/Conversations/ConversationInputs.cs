@@ -56,6 +56,8 @@ public static class ConversationInputs
 
     public sealed record ResultSaved : IConversationInput;
 
+    public sealed record AnalysisDone(System.Text.Json.Nodes.JsonObject Analysis) : IConversationInput;
+
     public sealed record ResultSaveFailed(string Reason) : IConversationInput;
 
     public sealed record SaveResultAgain : IConversationInput;

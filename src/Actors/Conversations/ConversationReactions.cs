@@ -43,6 +43,9 @@ public static class ConversationReactions
                 foreach (var tool in state.ToolCalls) yield return new CancelTimer(ConversationTimers.Tool(tool.Id));
                 yield return new Emit(new ConversationOutput.Finished(state.ToResult(now)));
                 yield return new UnlinkSocket();
+                yield return ConversationDecisions.NeedsAnalysis(state) ? new Analyze() : new SaveResult();
+                break;
+            case AnalysisFilled:
                 yield return new SaveResult();
                 break;
         }

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Event;
 using Orchestrator.Dialogue;
+using Orchestrator.Dialogue.Analysis;
 
 namespace Orchestrator.Actors.Conversations;
 
@@ -16,11 +19,35 @@ public sealed class DialogueRunner : ReceiveActor
 
     public sealed record StepFailed(long Seq, string Reason);
 
+    /// <summary>Fill the post-call forms; <paramref name="Empty"/> is the answer when the engine cannot.</summary>
+    public sealed record Analyze(string? State, IReadOnlyList<AnalysisForm> Forms, IReadOnlyList<AnalysisLine> Transcript, JsonObject Empty);
+
+    public sealed record AnalysisDone(JsonObject Analysis);
+
     /// <summary>A streaming engine's reply in progress: the text so far, or a sentence that is complete.</summary>
     public sealed record StepProgress(long Seq, string? TextSoFar, int SentenceIndex, string? Sentence);
 
     public DialogueRunner(IDialogueEngine engine, TimeSpan stepTimeout)
     {
+        ReceiveAsync<Analyze>(async analyze =>
+        {
+            var replyTo = Sender;
+            var analysis = analyze.Empty;
+            if (engine is IDialogueAnalyzer analyzer)
+            {
+                try
+                {
+                    using var cts = new CancellationTokenSource(stepTimeout);
+                    analysis = await analyzer.AnalyzeAsync(analyze.State, analyze.Forms, analyze.Transcript, cts.Token);
+                }
+                catch (Exception ex)
+                {
+                    // The result is stored all the same, with nulls: it is not held back by the analysis.
+                    Context.GetLogger().Warning("Post-call analysis failed: {0}", ex.GetType().Name + ": " + ex.Message);
+                }
+            }
+            replyTo.Tell(new AnalysisDone(analysis));
+        });
         ReceiveAsync<RunStep>(async run =>
         {
             var replyTo = Sender;

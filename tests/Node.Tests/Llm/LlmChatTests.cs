@@ -153,6 +153,67 @@ public sealed class LlmChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_end_the_model_fills_the_analysis_form_before_the_result_is_stored()
+    {
+        var body = AgentBody();
+        body["config"]!["features"]!["postCallAnalysis"] = JsonNode.Parse("""
+            [{"name": "outcome", "isEnabled": true, "labels": [
+              {"name": "booked", "description": "Did the caller book a table?", "type": "boolean"},
+              {"name": "partySize", "description": "How many people", "type": "integer"},
+              {"name": "sentiment", "type": "enum", "choices": ["positive", "neutral", "negative"]}]}]
+            """);
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database);
+        var token = await CreateAgentAndTokenAsync(node, body);
+        _model.Reply(new FakeReply { Chunks = ["Booked for four. Bye!"], ToolCalls = [("c_end", "endConversation", "{}")] })
+              .ReplyText("""{"outcome":{"booked":true,"partySize":4,"sentiment":"positive"}}""");
+
+        await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + token));
+        await client.InitializeAsync(additionalData: new JsonObject { ["firstName"] = "Ada" });
+        var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+        await client.SayAsync("a table for four");
+        await client.ExpectAsync("conversationResult");
+
+        var stored = await node.WaitForResultAsync(id);
+        var analysis = stored["result"]!["postCallAnalysis"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"outcome":{"booked":true,"partySize":4,"sentiment":"positive"}}"""), analysis),
+            stored.ToJsonString());
+        var request = await _model.WaitForRequestAsync(2);
+        Assert.Equal("json_schema", request["response_format"]!["type"]!.GetValue<string>());
+        Assert.Contains("a table for four", request["messages"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_scripted_agent_fills_the_form_from_its_slots_offline()
+    {
+        var demo = ChatNodeFixture.DemoAgent();
+        var agent = demo with
+        {
+            Config = demo.Config with
+            {
+                Features = demo.Config.Features with
+                {
+                    PostCallAnalysis = [new() { Name = "outcome", Labels = [new("partySize", "How many people", "integer"), new("booked", null, "boolean")] }],
+                },
+            },
+        };
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database);
+        var created = await node.Services.GetRequiredService<Orchestrator.Storage.Agents.IAgentStore>().CreateAsync(agent);
+        await using var client = await ProtocolClient.ConnectAsync(
+            node.WebSocketUri($"authorization={TestNode.ApiKey}&agentId={created.AgentId}"));
+        await client.InitializeAsync();
+        var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+        await client.SayAsync("I'd like to book a table for 4 people");
+        await client.SayAsync("bye");
+        await client.ExpectAsync("conversationResult");
+
+        var analysis = (await node.WaitForResultAsync(id))["result"]!["postCallAnalysis"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"outcome":{"partySize":4,"booked":null}}"""), analysis), analysis.ToJsonString());
+        Assert.Empty(_model.Requests);
+    }
+
+    [Fact]
     public async Task A_conversation_recovered_after_a_node_restart_sends_the_model_its_history()
     {
         using var database = TestDatabase.Sqlite();
