@@ -118,6 +118,8 @@ public sealed class AgentsApiTests(ApiNodeFixture fixture)
         { $$"""{"name": "{{new string('x', 201)}}"}""", "name" },
         { """{"name": "a", "config": {"llmConfig": {"vendor": "acme"}}}""", "config.llmConfig.vendor" },
         { """{"name": "a", "config": {"llmConfig": {"vendor": "openai"}}}""", "config.llmConfig.model" },
+        { """{"name": "a", "config": {"features": {"postCallAnalysis": [{"name": "f", "labels": [{"name": "x", "type": "date"}]}]}}}""", "config.features.postCallAnalysis[0].labels[0].type" },
+        { """{"name": "a", "config": {"features": {"postCallAnalysis": [{"name": "f", "labels": [{"name": "x", "type": "enum"}]}]}}}""", "config.features.postCallAnalysis[0].labels[0].choices" },
         { """{"name": "a", "config": {"llmConfig": {"vendor": "openai", "model": "m", "endpoint": "localhost:11434"}}}""", "config.llmConfig.endpoint" },
         { """{"name": "a", "config": {"tools": [{"name": ""}]}}""", "config.tools[0].name" },
         { """{"name": "a", "config": {"tools": [{"name": "has space"}]}}""", "config.tools[0].name" },
