@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
+using Orchestrator.Dialogue.Llm;
 using Orchestrator.Dialogue.Scripted;
 
 namespace Orchestrator.Dialogue;
 
 /// <summary>
 /// Picks the engine for <see cref="DialogueSetup.Vendor"/>. "scripted" (also the default for a null or empty
-/// vendor) is always available; other vendors (the LLM engine) are registered through the constructor.
+/// vendor) is always available; "openai" talks to any OpenAI-compatible endpoint named in the agent's
+/// llmConfig (it needs the network only when such an agent runs). The constructor can add or replace vendors.
 /// Thread-safe.
 /// </summary>
 public sealed class DialogueEngineFactory : IDialogueEngineFactory
@@ -28,6 +30,10 @@ public sealed class DialogueEngineFactory : IDialogueEngineFactory
         foreach (var (name, create) in vendors ?? new Dictionary<string, Func<DialogueSetup, IDialogueEngine>>())
             _vendors[name] = create;
         _vendors.TryAdd(ScriptedVendor, CreateScripted);
+        var clients = new OpenAiChatClients();
+        _vendors.TryAdd(LlmDialogueEngine.Vendor, setup => new LlmDialogueEngine(
+            [(clients.For(setup.Model), setup.Model?.Model), .. (setup.Model?.Fallbacks ?? []).Select(f => (clients.For(f), f.Model))],
+            setup));
     }
 
     public IReadOnlyCollection<string> Vendors => _vendors.Keys;

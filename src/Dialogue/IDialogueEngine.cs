@@ -34,7 +34,18 @@ public sealed record DialogueSetup(
     string? Prompt,
     string? Greeting,
     JsonObject AdditionalData,
-    IReadOnlyList<DialogueTool> Tools);
+    IReadOnlyList<DialogueTool> Tools)
+{
+    /// <summary>The model an LLM vendor talks to (llmConfig endpoint, model, apiKey, options); null for scripted agents.</summary>
+    public DialogueModel? Model { get; init; }
+}
+
+/// <summary>llmConfig of an LLM agent. <paramref name="Options"/> holds temperature, maxTokens, topP, maxToolSteps….</summary>
+public sealed record DialogueModel(string? Endpoint, string? Model, string? ApiKey, JsonObject? Options)
+{
+    /// <summary>Other models tried in order when this one fails (their Options are unused: the agent's apply).</summary>
+    public IReadOnlyList<DialogueModel> Fallbacks { get; init; } = [];
+}
 
 public sealed record DialogueTool(string Name, string? Description, JsonObject? Schema);
 
@@ -45,7 +56,15 @@ public abstract record DialogueInput
     public sealed record Started : DialogueInput;
 
     /// <summary>A final user utterance (typed chat, recognised speech, or DTMF digits as text).</summary>
-    public sealed record UserSaid(string Text) : DialogueInput;
+    public sealed record UserSaid(string Text) : DialogueInput
+    {
+        /// <summary>
+        /// What the user heard of the assistant's last line, as the transcript keeps it (voice: cut
+        /// where the caller talked over it). An engine keeping its own history (an LLM) replaces a
+        /// longer reply it remembers with this, so it never thinks the caller heard the rest.
+        /// </summary>
+        public string? LastReplyHeard { get; init; }
+    }
 
     /// <summary>A tool the engine asked for finished. Status is "ok", "timeout" (Result is the fallback) or "error".</summary>
     public sealed record ToolFinished(string CallId, string ToolName, JsonNode? Result, string Status) : DialogueInput;
@@ -71,6 +90,29 @@ public abstract record DialogueAction
 
     /// <summary>The agent ends the conversation (finish reason agent_ended).</summary>
     public sealed record End : DialogueAction;
+}
+
+/// <summary>
+/// An engine that can show its reply while it is being produced (an LLM streaming tokens). The
+/// runner passes a sink; what goes to it is shown or spoken at once and never journaled: only the
+/// step's final <see cref="DialogueAction.Say"/> is.
+/// </summary>
+public interface IStreamingDialogueEngine : IDialogueEngine
+{
+    ValueTask<DialogueStep> AdvanceAsync(string? state, DialogueInput input, IDialogueStream stream, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where a streaming engine reports a reply in progress. Called from the engine's thread.</summary>
+public interface IDialogueStream
+{
+    /// <summary>The whole reply of this model call so far (chat shows it as a <c>potential</c> text).</summary>
+    void Partial(string textSoFar);
+
+    /// <summary>
+    /// A sentence of the reply is complete (voice speaks it now). <paramref name="index"/> counts the
+    /// sentences of this step from 0; the step's final Say of the same text follows.
+    /// </summary>
+    void Sentence(int index, string sentence);
 }
 
 public sealed class DialogueConfigException(string message) : Exception(message);

@@ -64,6 +64,7 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
             }, "chat", new JsonObject(), null, [], at),
             new UserSaid("hi", at),
             new AssistantSaid("hello", at),
+            new AnalysisFilled(new JsonObject { ["outcome"] = new JsonObject { ["booked"] = true, ["size"] = null } }, at),
             new ToolCallRequested("t1", "tool", new JsonObject { ["q"] = true }, true, at.AddSeconds(10), at),
             new ToolCallCompleted("t1", JsonValue.Create("fallback"), "timeout", at),
             new SilenceDetected(2, at),

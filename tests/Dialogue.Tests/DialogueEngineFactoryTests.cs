@@ -25,8 +25,21 @@ public class DialogueEngineFactoryTests
     [Fact]
     public void UnknownVendorIsAConfigError()
     {
-        var e = Assert.Throws<DialogueConfigException>(() => new DialogueEngineFactory().Create(Scripts.Setup(null, vendor: "openai")));
-        Assert.Equal("Unknown dialogue vendor 'openai'", e.Message);
+        var e = Assert.Throws<DialogueConfigException>(() => new DialogueEngineFactory().Create(Scripts.Setup(null, vendor: "anthropic")));
+        Assert.Equal("Unknown dialogue vendor 'anthropic'", e.Message);
+    }
+
+    [Fact]
+    public void OpenAiIsBuiltInAndRefusesAnAgentWithoutAModelOrWithABadEndpoint()
+    {
+        var factory = new DialogueEngineFactory();
+        Assert.Equal("An LLM agent needs llmConfig.model.",
+            Assert.Throws<DialogueConfigException>(() => factory.Create(Scripts.Setup(null, vendor: "openai"))).Message);
+        var badEndpoint = Scripts.Setup(null, vendor: "openai") with { Model = new DialogueModel("ftp://x/v1", "m", null, null) };
+        Assert.Equal("llmConfig.endpoint 'ftp://x/v1' is not an http(s) URL.",
+            Assert.Throws<DialogueConfigException>(() => factory.Create(badEndpoint)).Message);
+        var ok = Scripts.Setup(null, vendor: "openai") with { Model = new DialogueModel("http://127.0.0.1:1/v1", "m", null, null) };
+        Assert.IsType<Orchestrator.Dialogue.Llm.LlmDialogueEngine>(factory.Create(ok));
     }
 
     [Fact]

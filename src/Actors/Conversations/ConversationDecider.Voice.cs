@@ -119,6 +119,9 @@ public sealed partial class ConversationDecider
     /// <summary>A line cut short keeps only what the caller heard.</summary>
     private static Decision OnSpeechFinished(ConversationState state, ConversationRuntime runtime, VoiceEvents.SpeechFinished finished)
     {
+        // A streamed reply cut before it is recorded: remembered, and recorded as heard when its step is done.
+        if (!finished.Complete && runtime.Streamed is { } streamed && streamed.Index == finished.Index && finished.Index >= state.Transcript.Count)
+            return Decision.None(runtime with { Streamed = streamed with { Heard = finished.PlayedText } });
         if (finished.Complete || finished.Index < 0 || finished.Index >= state.Transcript.Count) return Decision.None(runtime);
         if (state.Transcript[finished.Index].Text == finished.PlayedText) return Decision.None(runtime);
         return Decision.Record(runtime, [new AssistantInterrupted(finished.Index, finished.PlayedText, finished.EndedAt)]);

@@ -27,6 +27,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt),
         ToolResponse response => OnToolResponse(state, runtime, response, now),
         ToolTimedOut timeout => OnToolTimedOut(state, runtime, timeout, now),
+        ServerToolDone done => OnServerToolDone(state, runtime, done, now),
         ConversationCommands.Terminate => EndIfLive(state, runtime, FinishReasons.UserTerminated, null, now),
         MaxDurationReached => EndIfLive(state, runtime, FinishReasons.MaxDuration, null, now),
         GraceExpired when !runtime.SocketAttached => EndIfLive(state, runtime, FinishReasons.ConnectionLost, null, now),
@@ -38,8 +39,12 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Continue => NextStep(state, runtime),
         StepDone done => OnStepDone(state, runtime, done, now),
         StepFailed failed => OnStepFailed(state, runtime, failed, now),
+        StepProgress progress => OnStepProgress(state, runtime, progress),
         StepSettled settled => OnStepSettled(state, runtime, settled),
         Wake => state.IsStarted ? Decision.None(runtime) : Decision.Do(runtime, new MarkFinished(), new Passivate()),
+        AnalysisDone done => state.IsEnded && state.PostCallAnalysis is null
+            ? Decision.Record(runtime, [new AnalysisFilled(done.Analysis, now)])
+            : Decision.None(runtime),
         ResultSaved => Decision.Record(runtime, [new ResultStored(now)], new MarkFinished(), new Passivate()),
         ResultSaveFailed failed => Decision.Do(
             runtime with { ResultBackoff = TimeSpan.FromTicks(Math.Min(runtime.ResultBackoff.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)) },
@@ -122,12 +127,17 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     {
         if (!state.IsStarted) return Decision.None(runtime);
         if (state.IsEnded)
-            return state.ResultStored ? Decision.Do(runtime, new MarkFinished(), new Passivate()) : Decision.Do(runtime, new SaveResult());
+            return state.ResultStored ? Decision.Do(runtime, new MarkFinished(), new Passivate())
+                : ConversationDecisions.NeedsAnalysis(state) ? Decision.Do(runtime, new StartDialogue(), new Analyze())
+                : Decision.Do(runtime, new SaveResult());
         if (state.IsVoice()) // a call's media (its UDP socket and keys) does not survive a restart of its conversation
             return EndIfLive(state, runtime, FinishReasons.ConnectionLost, "The call's media was lost when its conversation restarted", now);
         var effects = new List<ConversationEffect> { new StartDialogue() };
         foreach (var call in state.PendingToolCalls.Where(c => c.OnClient))
             effects.Add(ToolTimer(call.Id, call.DeadlineAt, now));
+        // A server tool whose answer was lost with the last incarnation is called again.
+        foreach (var call in state.PendingToolCalls.Where(c => ConversationDecisions.RunsOnServer(state, c)))
+            effects.Add(new RunServerTool(call.Id));
         effects.AddRange(MaxDurationTimer(state, now));
         // No socket survives a restart of the whole entity: wait for one to come back.
         effects.Add(new StartTimer(ConversationTimers.Grace, new GraceExpired(), settings.ResumeGracePeriod));
@@ -157,7 +167,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
             return Decision.None(runtime);
         var seq = runtime.StepSeq + 1;
         return Decision.Do(runtime with { StepInFlight = true, StepSeq = seq },
-            new RunStep(seq, state.DialogueState, ConversationDecisions.ToDialogueInput(state.PendingInputs[0])));
+            new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
     }
 
     private static Decision OnStepDone(ConversationState state, ConversationRuntime runtime, StepDone done, DateTimeOffset now)
@@ -165,8 +175,25 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         if (done.Seq != runtime.StepSeq || state.IsEnded) return Decision.None(runtime);
         // The dialogue stays busy until these events are recorded: a turn recorded meanwhile must
         // not be answered on the input this step already consumed.
-        return Decision.Record(runtime with { StepFailures = 0 }, ConversationDecisions.EventsForStep(state, done.Step, now),
-            new Feed(new StepSettled(ArmSilence: true)));
+        var events = ConversationDecisions.EventsForStep(state, done.Step, now);
+        if (runtime.Streamed is { Heard: { } heard } cut && cut.Index == state.Transcript.Count)
+            events = [.. ConversationDecisions.KeepHeard(events, cut.Index, heard, now)];
+        return Decision.Record(runtime with { StepFailures = 0 }, events, new Feed(new StepSettled(ArmSilence: true)));
+    }
+
+    /// <summary>A chat shows the reply as it streams; the step's final Say is journaled and sent once.</summary>
+    private static Decision OnStepProgress(ConversationState state, ConversationRuntime runtime, StepProgress progress)
+    {
+        if (progress.Seq != runtime.StepSeq || !runtime.StepInFlight || state.IsEnded) return Decision.None(runtime);
+        if (!state.IsVoice() && progress.TextSoFar is { Length: > 0 } text)
+            return Decision.Do(runtime, new Emit(new ConversationOutput.Utterance(Speakers.Assistant, text, true)));
+        if (!state.IsVoice() || progress.Sentence is not { Length: > 0 } sentence) return Decision.None(runtime);
+        // Spoken at once, so speech starts on the first sentence while the model writes the rest.
+        var streamed = runtime.Streamed is { } s && s.Seq == progress.Seq ? s : new StreamedSpeech(progress.Seq, state.Transcript.Count);
+        runtime = runtime with { Streamed = streamed };
+        if (streamed.Heard is not null) return Decision.None(runtime); // the caller talked over it
+        return Decision.Do(runtime, new TellVoice(new VoiceCommands.Speak(streamed.Index, sentence,
+            ConversationReactions.Interruptible(state, streamed.Index))));
     }
 
     private Decision OnStepFailed(ConversationState state, ConversationRuntime runtime, StepFailed failed, DateTimeOffset now)
@@ -178,17 +205,17 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
             // The same input again: the runner is restarted before it reads this.
             var seq = runtime.StepSeq + 1;
             return Decision.Do(runtime with { StepFailures = runtime.StepFailures + 1, StepSeq = seq }, warn,
-                new RunStep(seq, state.DialogueState, ConversationDecisions.ToDialogueInput(state.PendingInputs[0])));
+                new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
-        return Decision.Record(runtime with { StepFailures = 0 },
+        return Decision.Record(runtime with { StepFailures = 0, Streamed = null },
             [new DialogueAdvanced(state.DialogueState ?? ""), new AssistantSaid(settings.DialogueFailureReply, now)],
             new Feed(new StepSettled(ArmSilence: false))).First(warn);
     }
 
     private Decision OnStepSettled(ConversationState state, ConversationRuntime runtime, StepSettled settled)
     {
-        runtime = runtime with { StepInFlight = false };
+        runtime = runtime with { StepInFlight = false, Streamed = null };
         if (state.IsEnded) return Decision.None(runtime);
         var next = NextStep(state, runtime);
         return settled.ArmSilence ? next.First([.. SilenceTimer(state)]) : next;
@@ -204,6 +231,13 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
                 $"Unknown tool call id '{response.ToolCallId}'", "unknown_tool_call")));
         if (!call.IsPending || state.IsEnded) return Decision.None(runtime); // the first answer wins
         return Decision.Record(runtime, [new ToolCallCompleted(call.Id, response.Result, ToolStatuses.Ok, now)], new Feed(new Continue()));
+    }
+
+    private static Decision OnServerToolDone(ConversationState state, ConversationRuntime runtime, ServerToolDone done, DateTimeOffset now)
+    {
+        var call = state.FindToolCall(done.Id);
+        if (call is null || !call.IsPending || state.IsEnded) return Decision.None(runtime);
+        return Decision.Record(runtime, [new ToolCallCompleted(call.Id, done.Result, done.Status, now)], new Feed(new Continue()));
     }
 
     private static Decision OnToolTimedOut(ConversationState state, ConversationRuntime runtime, ToolTimedOut timeout, DateTimeOffset now)

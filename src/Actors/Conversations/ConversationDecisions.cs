@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Actors.Ports;
 using Orchestrator.Dialogue;
+using Orchestrator.Dialogue.Analysis;
 using Orchestrator.Messages.Agents;
 using Orchestrator.Messages.Results;
 using static Orchestrator.Messages.Conversations.ConversationEvents;
@@ -44,10 +46,23 @@ public static class ConversationDecisions
         return events;
     }
 
+    /// <summary>A reply the caller talked over while it streamed: its line is recorded, then cut to what was heard.</summary>
+    public static IEnumerable<object> KeepHeard(IReadOnlyList<object> events, int index, string heard, DateTimeOffset now)
+    {
+        var cut = false;
+        foreach (var evt in events)
+        {
+            yield return evt;
+            if (evt is not AssistantSaid || cut) continue;
+            cut = true;
+            yield return new AssistantInterrupted(index, heard, now);
+        }
+    }
+
     /// <summary>
-    /// A tool runs on the client when the client is allowed to run it; otherwise (unknown tool,
-    /// server tool not yet supported, tool not listed by the integration) the agent gets its
-    /// fallback result at once.
+    /// A tool with a webhook runs on the server (its result comes back as ServerToolDone); one without
+    /// runs on the client when the client is allowed to run it; otherwise (unknown tool, tool not
+    /// listed by the integration) the agent gets its fallback result at once.
     /// </summary>
     public static IEnumerable<object> EventsForToolCall(ConversationState state, DialogueAction.CallTool call, DateTimeOffset now)
     {
@@ -56,16 +71,26 @@ public static class ConversationDecisions
         var onClient = tool is not null && tool.Webhook is null && state.ClientTools.Contains(tool.Name);
         var timeout = TimeSpan.FromSeconds(tool?.TimeoutSeconds > 0 ? tool.TimeoutSeconds : 10);
         yield return new ToolCallRequested(id, call.ToolName, call.Args, onClient, now + timeout, now);
-        if (!onClient)
+        if (!onClient && tool?.Webhook is null)
             yield return new ToolCallCompleted(id, Fallback(tool, ToolUnavailableReason(tool)), ToolStatuses.Error, now);
     }
 
-    private static string ToolUnavailableReason(ToolConfig? tool) => tool switch
+    private static string ToolUnavailableReason(ToolConfig? tool) => tool is null ? "unknown tool" : "tool is not enabled for this client";
+
+    /// <summary>Why a server tool got its fallback without being called.</summary>
+    public const string NoServerTools = "server tools are not available on this node";
+
+    /// <summary>The webhook call of a server tool, with the conversation's details for its payload.</summary>
+    public static ServerToolRequest ServerToolRequestFor(ConversationState state, ToolCallState call)
     {
-        null => "unknown tool",
-        { Webhook: not null } => "server-side tools are not supported yet",
-        _ => "tool is not enabled for this client",
-    };
+        var agent = state.Agent!;
+        return new ServerToolRequest(ToolConfigFor(state, call.ToolName)!, call.Id, (JsonObject)call.Args.DeepClone(),
+            state.ConversationId, agent.AgentId, state.Call?.CallId, state.Call?.CampaignId, state.Endpoint,
+            (JsonObject)state.AdditionalData.DeepClone(), (JsonObject)agent.AdditionalData.DeepClone());
+    }
+
+    public static bool RunsOnServer(ConversationState state, ToolCallState call) =>
+        !call.OnClient && ToolConfigFor(state, call.ToolName)?.Webhook is not null;
 
     /// <summary>The tool's configured fallback, or an object saying why there is no real result.</summary>
     public static JsonNode? Fallback(ToolConfig? tool, string reason) =>
@@ -73,6 +98,15 @@ public static class ConversationDecisions
 
     public static ToolConfig? ToolConfigFor(ConversationState state, string toolName) =>
         state.Agent?.Config.Tools.FirstOrDefault(t => t.Name == toolName);
+
+    /// <summary>The oldest recorded input, as the engine reads it; a user turn says what was heard of the last reply.</summary>
+    public static DialogueInput NextDialogueInput(ConversationState state)
+    {
+        var input = ToDialogueInput(state.PendingInputs[0]);
+        if (input is not DialogueInput.UserSaid said) return input;
+        var lastReply = state.Transcript.FindLast(t => t.Speaker == Speakers.Assistant);
+        return said with { LastReplyHeard = lastReply?.Text };
+    }
 
     public static DialogueInput ToDialogueInput(PendingInput input) => input.Kind switch
     {
@@ -83,6 +117,21 @@ public static class ConversationDecisions
         _ => throw new ArgumentException($"Unknown input kind '{input.Kind}'"),
     };
 
+    /// <summary>The agent's enabled post-call analysis forms.</summary>
+    public static IReadOnlyList<AnalysisForm> AnalysisForms(ConversationState state) =>
+        [.. (state.Agent?.Config.Features.PostCallAnalysis ?? []).Where(f => f is { IsEnabled: true } && !string.IsNullOrEmpty(f.Name))
+            .Select(f => new AnalysisForm(f.Name, [.. (f.Labels ?? []).Where(l => l is not null)
+                .Select(l => new AnalysisLabel(l.Name, l.Description, l.Type, l.Choices))]))];
+
+    public static bool NeedsAnalysis(ConversationState state) => state.PostCallAnalysis is null && AnalysisForms(state).Count > 0;
+
+    /// <summary>Every label null: what an analysis that could not run leaves.</summary>
+    public static System.Text.Json.Nodes.JsonObject EmptyAnalysis(ConversationState state) =>
+        AnalysisValues.Fill(AnalysisForms(state), (_, _) => null, out _);
+
+    public static IReadOnlyList<AnalysisLine> AnalysisTranscript(ConversationState state) =>
+        [.. state.Transcript.Where(t => t.Text.Length > 0).Select(t => new AnalysisLine(t.Speaker, t.Text))];
+
     /// <summary>What the engine is told about its agent: additionalData of the call over the agent's.</summary>
     public static DialogueSetup SetupFor(ConversationState state)
     {
@@ -90,12 +139,19 @@ public static class ConversationDecisions
         var data = (JsonObject)agent.AdditionalData.DeepClone();
         foreach (var (key, value) in state.AdditionalData) data[key] = value?.DeepClone();
         var talkFirst = agent.Config.Features.TalkFirst;
+        var llm = agent.Config.LlmConfig;
         return new DialogueSetup(
             agent.Config.LlmConfig.Vendor,
             agent.Config.Script,
             agent.Config.LlmConfig.Prompt,
             talkFirst.IsEnabled ? talkFirst.Greeting : null,
             data,
-            [.. agent.Config.Tools.Select(t => new DialogueTool(t.Name, t.Description, t.Schema))]);
+            [.. agent.Config.Tools.Select(t => new DialogueTool(t.Name, t.Description, t.Schema))])
+        {
+            Model = new DialogueModel(llm.Endpoint, llm.Model, llm.ApiKey, llm.Options)
+            {
+                Fallbacks = [.. (llm.Fallbacks ?? []).Select(f => new DialogueModel(f.Endpoint, f.Model, f.ApiKey, null))],
+            },
+        };
     }
 }

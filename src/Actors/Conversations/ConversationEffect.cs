@@ -31,6 +31,9 @@ public abstract record ConversationEffect
 
     public sealed record RunStep(long Seq, string? State, DialogueInput Input) : ConversationEffect;
 
+    /// <summary>Calls the webhook of server tool call <paramref name="Id"/>; its outcome comes back as ServerToolDone.</summary>
+    public sealed record RunServerTool(string Id) : ConversationEffect;
+
     /// <summary>Creates the voice session child; when it cannot be created, OpenFailed is fed back.</summary>
     public sealed record StartVoice(VoiceSessionSettings Settings, PhoneDial? Dial) : ConversationEffect;
 
@@ -43,6 +46,9 @@ public abstract record ConversationEffect
     public sealed record Feed(IConversationInput Input) : ConversationEffect;
 
     public sealed record SaveResult : ConversationEffect;
+
+    /// <summary>Fills the post-call analysis with the dialogue engine; the answer comes back as AnalysisDone.</summary>
+    public sealed record Analyze : ConversationEffect;
 
     public sealed record MarkLive(DateTimeOffset At) : ConversationEffect;
 

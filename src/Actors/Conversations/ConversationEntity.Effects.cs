@@ -57,6 +57,9 @@ public sealed partial class ConversationEntity
                 break;
             case StartVoice voice:
                 return StartVoiceSession(voice);
+            case RunServerTool run:
+                CallServerTool(run.Id);
+                break;
             case TellVoice tell:
                 _links.Voice?.Tell(tell.Command);
                 break;
@@ -70,6 +73,13 @@ public sealed partial class ConversationEntity
                 break;
             case Feed feed:
                 Decide(feed.Input);
+                break;
+            case Analyze:
+                if (_links.Runner is null && StartDialogueRunner() is not null)
+                    Self.Tell(new ConversationInputs.AnalysisDone(ConversationDecisions.EmptyAnalysis(_state)));
+                else
+                    _links.Runner!.Tell(new DialogueRunner.Analyze(_state.DialogueState, ConversationDecisions.AnalysisForms(_state),
+                        ConversationDecisions.AnalysisTranscript(_state), ConversationDecisions.EmptyAnalysis(_state)));
                 break;
             case SaveResult:
                 var result = _state.ToResult(DateTimeOffset.UtcNow);
@@ -112,6 +122,21 @@ public sealed partial class ConversationEntity
         {
             return ex.Message;
         }
+    }
+
+    /// <summary>Off the entity's thread; calls of one step run side by side, each result fed back as it comes.</summary>
+    private void CallServerTool(string id)
+    {
+        if (_state.FindToolCall(id) is not { IsPending: true } call) return;
+        var fallback = ConversationDecisions.Fallback(ConversationDecisions.ToolConfigFor(_state, call.ToolName), ConversationDecisions.NoServerTools);
+        if (_services.ServerTools is not { } runner)
+        {
+            Self.Tell(new ConversationInputs.ServerToolDone(id, fallback, ToolStatuses.Error));
+            return;
+        }
+        runner.RunAsync(ConversationDecisions.ServerToolRequestFor(_state, call)).PipeTo(Self,
+            success: outcome => new ConversationInputs.ServerToolDone(id, outcome.Result, outcome.Status),
+            failure: _ => new ConversationInputs.ServerToolDone(id, fallback, ToolStatuses.Error));
     }
 
     /// <summary>The voice session is watched: when it stops or cannot start, the call ends at once.</summary>

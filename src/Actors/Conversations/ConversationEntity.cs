@@ -48,12 +48,12 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
 
     public ConversationEntity(string conversationId, ConversationSettings settings,
         IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
-        IVoiceSessionFactory? voice = null)
+        IVoiceSessionFactory? voice = null, IServerToolRunner? serverTools = null)
     {
         _conversationId = conversationId;
         _settings = settings;
         _decider = new ConversationDecider(settings);
-        _services = new ConversationServices(engines, results, live, voice);
+        _services = new ConversationServices(engines, results, live, voice, serverTools);
         _runtime = ConversationRuntime.Initial(settings);
         _links = new ConversationLinks();
 
@@ -74,6 +74,8 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         Command<IConversationInput>(Decide);
         Command<DialogueRunner.StepDone>(d => Decide(new ConversationInputs.StepDone(d.Seq, d.Step)));
         Command<DialogueRunner.StepFailed>(f => Decide(new ConversationInputs.StepFailed(f.Seq, f.Reason)));
+        Command<DialogueRunner.AnalysisDone>(a => Decide(new ConversationInputs.AnalysisDone(a.Analysis)));
+        Command<DialogueRunner.StepProgress>(p => Decide(new ConversationInputs.StepProgress(p.Seq, p.TextSoFar, p.SentenceIndex, p.Sentence)));
         Command<VoiceEvents.OfferReady>(Decide);
         Command<VoiceEvents.AnswerAccepted>(Decide);
         Command<VoiceEvents.AnswerRejected>(Decide);
@@ -103,8 +105,8 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
 
     public static Props Props(string conversationId, ConversationSettings settings,
         IDialogueEngineFactory engines, IConversationResultStore results, ILiveConversationIndex live,
-        IVoiceSessionFactory? voice = null) =>
-        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live, voice));
+        IVoiceSessionFactory? voice = null, IServerToolRunner? serverTools = null) =>
+        Akka.Actor.Props.Create(() => new ConversationEntity(conversationId, settings, engines, results, live, voice, serverTools));
 
     // ---- deciding and recording
 
@@ -124,7 +126,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         void Recorded(object evt)
         {
             ApplyAndCount(evt);
-            RunEffects(ConversationReactions.To(_state, evt, DateTimeOffset.UtcNow), replyTo);
+            RunEffects(ConversationReactions.To(_state, _runtime, evt, DateTimeOffset.UtcNow), replyTo);
             if (--left == 0) RunEffects(decision.Then, replyTo);
         }
         if (decision.Async) PersistAllAsync(decision.Events, Recorded);

@@ -31,7 +31,13 @@ public static class ConversationInputs
 
     public sealed record StepFailed(long Seq, string Reason) : IConversationInput;
 
+    /// <summary>A streamed reply in progress (never journaled): TextSoFar, or a complete Sentence.</summary>
+    public sealed record StepProgress(long Seq, string? TextSoFar, int SentenceIndex, string? Sentence) : IConversationInput;
+
     public sealed record ToolTimedOut(string Id) : IConversationInput;
+
+    /// <summary>A server tool's webhook answered, or failed for good (then Result is the fallback).</summary>
+    public sealed record ServerToolDone(string Id, System.Text.Json.Nodes.JsonNode? Result, string Status) : IConversationInput;
 
     public sealed record SocketGone : IConversationInput;
 
@@ -49,6 +55,8 @@ public static class ConversationInputs
     public sealed record VoiceStopped(string? Cause) : IConversationInput;
 
     public sealed record ResultSaved : IConversationInput;
+
+    public sealed record AnalysisDone(System.Text.Json.Nodes.JsonObject Analysis) : IConversationInput;
 
     public sealed record ResultSaveFailed(string Reason) : IConversationInput;
 

@@ -8,7 +8,8 @@ namespace Orchestrator.Actors.Conversations;
 
 /// <summary>What a conversation entity needs from its node, resolved once for all entities.</summary>
 public sealed record ConversationServices(
-    IDialogueEngineFactory Engines, IConversationResultStore Results, ILiveConversationIndex Live, IVoiceSessionFactory? Voice);
+    IDialogueEngineFactory Engines, IConversationResultStore Results, ILiveConversationIndex Live, IVoiceSessionFactory? Voice,
+    IServerToolRunner? ServerTools);
 
 /// <summary>
 /// The actors one conversation incarnation talks to: its socket, its dialogue runner, its voice

@@ -9,7 +9,8 @@ namespace Orchestrator.Actors.Conversations;
 public static class ConversationReactions
 {
     /// <param name="state">The state with <paramref name="evt"/> applied.</param>
-    public static IEnumerable<ConversationEffect> To(ConversationState state, object evt, DateTimeOffset now)
+    /// <param name="runtime">The runtime of the decision that recorded it.</param>
+    public static IEnumerable<ConversationEffect> To(ConversationState state, ConversationRuntime runtime, object evt, DateTimeOffset now)
     {
         switch (evt)
         {
@@ -18,11 +19,16 @@ public static class ConversationReactions
                 break;
             case AssistantSaid said:
                 yield return new Emit(new ConversationOutput.Utterance(Speakers.Assistant, said.Text, false));
-                if (state.IsVoice()) yield return new TellVoice(Speak(state, said));
+                // A reply spoken as it streamed is not spoken again.
+                if (state.IsVoice() && runtime.Streamed?.Index != state.Transcript.Count - 1) yield return new TellVoice(Speak(state, said));
                 break;
             case ToolCallRequested { OnClient: true } request:
                 yield return new Emit(new ConversationOutput.ToolRequested(request.Id, request.ToolName, request.Args));
                 yield return ConversationDecider.ToolTimer(request.Id, request.DeadlineAt, now);
+                break;
+            case ToolCallRequested { OnClient: false } request
+                when state.FindToolCall(request.Id) is { IsPending: true } requested && ConversationDecisions.RunsOnServer(state, requested):
+                yield return new RunServerTool(request.Id);
                 break;
             case ToolCallCompleted done:
                 yield return new CancelTimer(ConversationTimers.Tool(done.Id));
@@ -37,6 +43,9 @@ public static class ConversationReactions
                 foreach (var tool in state.ToolCalls) yield return new CancelTimer(ConversationTimers.Tool(tool.Id));
                 yield return new Emit(new ConversationOutput.Finished(state.ToResult(now)));
                 yield return new UnlinkSocket();
+                yield return ConversationDecisions.NeedsAnalysis(state) ? new Analyze() : new SaveResult();
+                break;
+            case AnalysisFilled:
                 yield return new SaveResult();
                 break;
         }
@@ -46,10 +55,14 @@ public static class ConversationReactions
     private static VoiceCommands.Speak Speak(ConversationState state, AssistantSaid said)
     {
         var index = state.Transcript.Count - 1;
+        return new VoiceCommands.Speak(index, said.Text, Interruptible(state, index));
+    }
+
+    public static bool Interruptible(ConversationState state, int index)
+    {
         var config = state.Agent!.Config;
-        var interruptible = index == 0
+        return index == 0
             ? config.Features.TalkFirst.Interruptible
             : AgentConfigValues.Bool(config.TtsConfig, "interruptible") ?? true;
-        return new VoiceCommands.Speak(index, said.Text, interruptible);
     }
 }

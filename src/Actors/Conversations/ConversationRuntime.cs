@@ -17,9 +17,19 @@ public sealed record ConversationRuntime
     public MediaPhase Media { get; init; }
     public string DtmfDigits { get; init; } = "";
     public TimeSpan ResultBackoff { get; init; }
+    /// <summary>Voice: the reply of the step in flight is being spoken sentence by sentence as it streams.</summary>
+    public StreamedSpeech? Streamed { get; init; }
 
     public static ConversationRuntime Initial(ConversationSettings settings) => new() { ResultBackoff = settings.ResultRetryBackoff };
 }
+
+/// <summary>
+/// A reply spoken while it streams: its sentences go to the voice session under transcript
+/// <paramref name="Index"/> (where the reply will be recorded), so the recorded line is not spoken
+/// again. <paramref name="Heard"/> is set once the caller cut it short: later sentences are dropped
+/// and the line is recorded as what was heard.
+/// </summary>
+public sealed record StreamedSpeech(long Seq, int Index, string? Heard = null);
 
 /// <summary>How far a call's media got; a chat has none.</summary>
 public enum MediaPhase

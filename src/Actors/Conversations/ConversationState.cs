@@ -30,6 +30,8 @@ public sealed record ConversationState : IOrchestratorMessage
     public int SilenceAttempts { get; init; }
     public Ended? End { get; init; }
     public bool ResultStored { get; init; }
+    /// <summary>The post-call analysis once filled (after the end, before the result is stored).</summary>
+    public JsonObject? PostCallAnalysis { get; init; }
 
     public bool IsStarted => Agent is not null;
     public bool IsEnded => End is not null;
@@ -79,6 +81,7 @@ public sealed record ConversationState : IOrchestratorMessage
         },
         Ended e => this with { End = e, PendingInputs = [] },
         Messages.Conversations.ConversationEvents.ResultStored => this with { ResultStored = true },
+        AnalysisFilled e => this with { PostCallAnalysis = e.Analysis },
         _ => throw new ArgumentException($"Unknown conversation event {evt.GetType().Name}", nameof(evt)),
     };
 
@@ -114,6 +117,7 @@ public sealed record ConversationState : IOrchestratorMessage
             Transcription = [.. Transcript.Where(t => t.Text.Length > 0)],
             ToolCalls = [.. ToolCalls.Select(t => new ToolCallRecord(
                 t.Id, t.ToolName, (JsonObject)t.Args.DeepClone(), t.Result?.DeepClone(), t.Status ?? "pending"))],
+            PostCallAnalysis = (JsonObject?)PostCallAnalysis?.DeepClone() ?? new JsonObject(),
             CallId = Call?.CallId,
             CampaignId = Call?.CampaignId,
             Attempt = Call?.Attempt,

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Event;
 using Orchestrator.Dialogue;
+using Orchestrator.Dialogue.Analysis;
 
 namespace Orchestrator.Actors.Conversations;
 
@@ -16,15 +19,44 @@ public sealed class DialogueRunner : ReceiveActor
 
     public sealed record StepFailed(long Seq, string Reason);
 
+    /// <summary>Fill the post-call forms; <paramref name="Empty"/> is the answer when the engine cannot.</summary>
+    public sealed record Analyze(string? State, IReadOnlyList<AnalysisForm> Forms, IReadOnlyList<AnalysisLine> Transcript, JsonObject Empty);
+
+    public sealed record AnalysisDone(JsonObject Analysis);
+
+    /// <summary>A streaming engine's reply in progress: the text so far, or a sentence that is complete.</summary>
+    public sealed record StepProgress(long Seq, string? TextSoFar, int SentenceIndex, string? Sentence);
+
     public DialogueRunner(IDialogueEngine engine, TimeSpan stepTimeout)
     {
+        ReceiveAsync<Analyze>(async analyze =>
+        {
+            var replyTo = Sender;
+            var analysis = analyze.Empty;
+            if (engine is IDialogueAnalyzer analyzer)
+            {
+                try
+                {
+                    using var cts = new CancellationTokenSource(stepTimeout);
+                    analysis = await analyzer.AnalyzeAsync(analyze.State, analyze.Forms, analyze.Transcript, cts.Token);
+                }
+                catch (Exception ex)
+                {
+                    // The result is stored all the same, with nulls: it is not held back by the analysis.
+                    Context.GetLogger().Warning("Post-call analysis failed: {0}", ex.GetType().Name + ": " + ex.Message);
+                }
+            }
+            replyTo.Tell(new AnalysisDone(analysis));
+        });
         ReceiveAsync<RunStep>(async run =>
         {
             var replyTo = Sender;
             try
             {
                 using var cts = new CancellationTokenSource(stepTimeout);
-                var step = await engine.AdvanceAsync(run.State, run.Input, cts.Token);
+                var step = engine is IStreamingDialogueEngine streaming
+                    ? await streaming.AdvanceAsync(run.State, run.Input, new ProgressToSender(replyTo, run.Seq), cts.Token)
+                    : await engine.AdvanceAsync(run.State, run.Input, cts.Token);
                 replyTo.Tell(new StepDone(run.Seq, step));
             }
             catch (Exception ex)
@@ -33,6 +65,14 @@ public sealed class DialogueRunner : ReceiveActor
                 throw new DialogueStepException($"Dialogue step {run.Seq} failed", ex);
             }
         });
+    }
+
+    /// <summary>Progress goes straight to the entity as messages: the engine stays free of Akka.</summary>
+    private sealed class ProgressToSender(IActorRef entity, long seq) : IDialogueStream
+    {
+        public void Partial(string textSoFar) => entity.Tell(new StepProgress(seq, textSoFar, -1, null));
+
+        public void Sentence(int index, string sentence) => entity.Tell(new StepProgress(seq, null, index, sentence));
     }
 
     public static Props Props(IDialogueEngine engine, TimeSpan stepTimeout) =>

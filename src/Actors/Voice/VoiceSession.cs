@@ -59,6 +59,9 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
 
     // Speaking, in order; the first is the one playing (or about to).
     private readonly List<SpokenLine> _lines = [];
+    // The transcript line spoken last and what of it was heard (its sentences, when it streamed).
+    private int _heardIndex = -1;
+    private string _heard = "";
     private long _synthesisIds;
 
     protected VoiceSession(VoiceSessionSettings settings, ISpeechRecognizer recognizer,
@@ -521,7 +524,14 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
     private void Finish(SpokenLine line, string played, bool complete, DateTimeOffset now)
     {
         _lines.Remove(line);
-        _parent.Tell(new VoiceEvents.SpeechFinished(line.Index, played, complete, line.StartedAt ?? now, now));
+        // A streamed reply is spoken a sentence at a time under one transcript index: what the caller
+        // heard of that line is what they heard of all its sentences so far.
+        var heard = line.Index == _heardIndex && _heard.Length > 0
+            ? (played.Length > 0 ? _heard + " " + played : _heard)
+            : played;
+        _heardIndex = line.Index;
+        _heard = heard;
+        _parent.Tell(new VoiceEvents.SpeechFinished(line.Index, heard, complete, line.StartedAt ?? now, now));
     }
 
     private void BargeIn()

@@ -11,7 +11,7 @@ namespace Orchestrator.Dialogue.Scripted;
 /// <see cref="ScriptDefinition"/>. Immutable and thread-safe; each step is a pure function of
 /// (state, input). The clock is read only when a conversation starts (state null) to fix "today".
 /// </summary>
-public sealed class ScriptedDialogueEngine : IDialogueEngine
+public sealed class ScriptedDialogueEngine : IDialogueEngine, Analysis.IDialogueAnalyzer
 {
     // Extraction order when slots are read from free text: specific shapes first, so that the digits
     // of "2025-03-01" or "7:30pm" are taken by the date or time and not read again as a number.
@@ -77,6 +77,30 @@ public sealed class ScriptedDialogueEngine : IDialogueEngine
                 break;
         }
         return new DialogueStep(turn.Actions.ToImmutableArray(), s.Serialize());
+    }
+
+    /// <summary>Labels named like a slot take its value; others a field of the last tool result; the rest null.</summary>
+    public ValueTask<JsonObject> AnalyzeAsync(string? state, IReadOnlyList<Analysis.AnalysisForm> forms,
+        IReadOnlyList<Analysis.AnalysisLine> transcript, CancellationToken cancellationToken = default)
+    {
+        ScriptedState? s = null;
+        try
+        {
+            if (state is not null) s = ScriptedState.Deserialize(state, _script);
+        }
+        catch (DialogueStateException)
+        {
+            // Nothing can be read from it: every label stays null.
+        }
+        var filled = Analysis.AnalysisValues.Fill(forms, (_, label) =>
+        {
+            if (s is null) return null;
+            if (s.Slots.TryGetValue(label.Name, out var slot)) return JsonNode.Parse(slot.GetRawText());
+            return s.Tool?.Result is { ValueKind: JsonValueKind.Object } result && result.TryGetProperty(label.Name, out var field)
+                ? JsonNode.Parse(field.GetRawText())
+                : null;
+        }, out _);
+        return ValueTask.FromResult(filled);
     }
 
     private ScriptedState NewState()

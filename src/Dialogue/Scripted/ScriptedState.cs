@@ -51,16 +51,7 @@ internal sealed class ScriptedState
     /// <summary>Reads a state string and checks it against the script; anything unreadable is a <see cref="DialogueStateException"/>.</summary>
     public static ScriptedState Deserialize(string text, ScriptDefinition script)
     {
-        ScriptedState? state;
-        try
-        {
-            state = JsonSerializer.Deserialize(text, ScriptedStateJson.Default.ScriptedState);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
-        {
-            throw new DialogueStateException($"The scripted dialogue state is not valid JSON of the expected shape: {e.Message}", e);
-        }
-        if (state is null) throw new DialogueStateException("The scripted dialogue state is null.");
+        var state = DialogueStateJson.Read(text, ScriptedStateJson.Default.ScriptedState, "scripted dialogue state");
         if (state.V != CurrentVersion) throw new DialogueStateException($"Unsupported scripted dialogue state version {state.V} (expected {CurrentVersion}).");
         if (!DateOnly.TryParseExact(state.Today, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             throw new DialogueStateException($"The scripted dialogue state has an invalid date '{state.Today}'.");

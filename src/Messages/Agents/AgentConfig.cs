@@ -28,9 +28,21 @@ public sealed record LlmConfig
     public string Vendor { get; init; } = "scripted";
     public string? Model { get; init; }
     public string? Endpoint { get; init; }
+    /// <summary>The model endpoint's key. Write-only: the API leaves it out of what it returns.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ApiKey { get; init; }
     public string? Prompt { get; init; }
     public JsonObject? Options { get; init; }
+    /// <summary>Tried in order when the model fails (after the client's own retries). Their keys are write-only too.</summary>
+    public List<LlmFallback>? Fallbacks { get; init; }
+}
+
+public sealed record LlmFallback
+{
+    public string? Endpoint { get; init; }
+    public string? Model { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApiKey { get; init; }
 }
 
 public sealed record ToolConfig

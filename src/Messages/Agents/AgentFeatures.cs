@@ -32,7 +32,9 @@ public sealed record SilenceManagementFeature
 public sealed record PostCallAnalysisItem
 {
     public string Name { get; init; } = "";
+    public bool IsEnabled { get; init; } = true;
     public List<PostCallAnalysisLabel> Labels { get; init; } = [];
 }
 
-public sealed record PostCallAnalysisLabel(string Name, string? Description);
+/// <summary>Type: string (default), number, integer, boolean or enum (one of Choices).</summary>
+public sealed record PostCallAnalysisLabel(string Name, string? Description, string? Type = null, List<string>? Choices = null);

@@ -20,6 +20,9 @@ public static class ConversationEvents
 
     public sealed record AssistantSaid(string Text, DateTimeOffset At) : IOrchestratorMessage;
 
+    /// <summary>After the end: the post-call analysis forms as filled, <c>{"form": {"label": value}}</c>.</summary>
+    public sealed record AnalysisFilled(System.Text.Json.Nodes.JsonObject Analysis, DateTimeOffset At) : IOrchestratorMessage;
+
     /// <summary>
     /// Voice: the caller interrupted the assistant's line at transcript <paramref name="Index"/>; the
     /// transcript keeps only <paramref name="PlayedText"/>, what was actually heard.

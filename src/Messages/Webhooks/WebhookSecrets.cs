@@ -5,7 +5,8 @@ namespace Orchestrator.Messages.Webhooks;
 /// <summary>
 /// Webhook secrets are write-only (rest.md, Agents): the API never returns them, and a PUT that
 /// leaves one out keeps the stored one. A secret is matched to its webhook by place: the result
-/// webhook, the start webhook, and a tool's webhook by the tool's name.
+/// webhook, the start webhook, and a tool's webhook by the tool's name. The model's
+/// <c>llmConfig.apiKey</c> is a secret of the same kind.
 /// </summary>
 public static class WebhookSecrets
 {
@@ -17,6 +18,9 @@ public static class WebhookSecrets
         {
             Config = config with
             {
+                LlmConfig = config.LlmConfig is { } llm
+                    ? llm with { ApiKey = null, Fallbacks = llm.Fallbacks?.Select(f => f with { ApiKey = null }).ToList() }
+                    : null!,
                 ResultWebhook = config.ResultWebhook is { } result ? result with { Secret = null } : null,
                 StartWebhook = config.StartWebhook is { } start ? start with { Secret = null } : null,
                 Tools = config.Tools?.Select(ToolConfig (t) => t?.Webhook is { } hook ? t with { Webhook = hook with { Secret = null } } : t!).ToList() ?? [],
@@ -35,6 +39,15 @@ public static class WebhookSecrets
         {
             Config = config with
             {
+                LlmConfig = config.LlmConfig is { } llm
+                    ? llm with
+                    {
+                        ApiKey = llm.ApiKey ?? old.LlmConfig?.ApiKey,
+                        // A fallback's key is matched by its place in the list.
+                        Fallbacks = llm.Fallbacks?.Select((f, i) => f.ApiKey is null && old.LlmConfig?.Fallbacks is { } before && i < before.Count
+                            ? f with { ApiKey = before[i].ApiKey } : f).ToList(),
+                    }
+                    : config.LlmConfig!,
                 ResultWebhook = config.ResultWebhook is { Secret: null } result
                     ? result with { Secret = old.ResultWebhook?.Secret } : config.ResultWebhook,
                 StartWebhook = config.StartWebhook is { Secret: null } start

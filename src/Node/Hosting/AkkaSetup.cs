@@ -39,8 +39,9 @@ public static class AkkaSetup
             var results = provider.GetRequiredService<IConversationResultStore>();
             var live = provider.GetRequiredService<ILiveConversationIndex>();
             var voice = VoiceSessions(provider);
+            var serverTools = provider.GetService<IServerToolRunner>();
             Func<string, Akka.Actor.Props> entity = conversationId => ConversationEntity.Props(
-                conversationId, conversationSettings, engines, results, live, voice);
+                conversationId, conversationSettings, engines, results, live, voice, serverTools);
             builder
                 .ConfigureLoggers(loggers => loggers.AddLoggerFactory())
                 .WithCustomSerializer("orchestrator", [typeof(IOrchestratorMessage)], system => new OrchestratorSerializer(system))

@@ -7,7 +7,7 @@ namespace Orchestrator.Node.Webhooks;
 
 public static class WebhookServiceCollectionExtensions
 {
-    /// <summary>The outbox sender, the start webhook client and the HTTP client they share.</summary>
+    /// <summary>The outbox sender, the start webhook client, the server tool runner and the HTTP client they share.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
@@ -29,6 +29,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddWebhookOutbox();
         services.TryAddSingleton<WebhookPoster>();
         services.TryAddSingleton<IStartWebhookClient, StartWebhookClient>();
+        services.TryAddSingleton<Orchestrator.Actors.Ports.IServerToolRunner, ServerToolRunner>();
         services.AddHostedService<WebhookSender>();
         return services;
     }

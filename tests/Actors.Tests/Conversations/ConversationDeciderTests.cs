@@ -253,9 +253,9 @@ public sealed class ConversationDeciderTests
     {
         var state = Started().Apply(new UserSaid("hi", T0));
         Assert.Equal(new Emit(new ConversationOutput.Utterance(Speakers.User, "hi", false)),
-            Assert.Single(ConversationReactions.To(state, new UserSaid("hi", T0), T0)));
+            Assert.Single(ConversationReactions.To(state, new ConversationRuntime(), new UserSaid("hi", T0), T0)));
         var end = ConversationDecisions.End(FinishReasons.UserTerminated, T0);
-        var effects = ConversationReactions.To(state.Apply(end), end, T0).ToList();
+        var effects = ConversationReactions.To(state.Apply(end), new ConversationRuntime(), end, T0).ToList();
         Assert.Equal(FinishReasons.UserTerminated, ((ConversationOutput.Finished)effects.OfType<Emit>().Single().Output).Result.FinishReason);
         Assert.Equal(new SaveResult(), effects[^1]);
         Assert.Contains(new StopVoice(), effects);

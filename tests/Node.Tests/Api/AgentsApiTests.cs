@@ -38,7 +38,7 @@ public sealed class AgentsApiTests(ApiNodeFixture fixture)
     public async Task Input_property_names_are_case_insensitive()
     {
         var response = await Client.PostAsync("/api/v1/agents",
-            ApiTestExtensions.RawJson("""{"NAME": "Shouty", "Config": {"LLMCONFIG": {"Vendor": "OpenAI"}}}"""));
+            ApiTestExtensions.RawJson("""{"NAME": "Shouty", "Config": {"LLMCONFIG": {"Vendor": "OpenAI", "MODEL": "m"}}}"""));
         var created = await response.ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("Shouty", (string?)created["name"]);
         Assert.Equal("openai", (string?)created["config"]!["llmConfig"]!["vendor"]);
@@ -117,6 +117,10 @@ public sealed class AgentsApiTests(ApiNodeFixture fixture)
         { """{"isEnabled": true}""", "name" },
         { $$"""{"name": "{{new string('x', 201)}}"}""", "name" },
         { """{"name": "a", "config": {"llmConfig": {"vendor": "acme"}}}""", "config.llmConfig.vendor" },
+        { """{"name": "a", "config": {"llmConfig": {"vendor": "openai"}}}""", "config.llmConfig.model" },
+        { """{"name": "a", "config": {"features": {"postCallAnalysis": [{"name": "f", "labels": [{"name": "x", "type": "date"}]}]}}}""", "config.features.postCallAnalysis[0].labels[0].type" },
+        { """{"name": "a", "config": {"features": {"postCallAnalysis": [{"name": "f", "labels": [{"name": "x", "type": "enum"}]}]}}}""", "config.features.postCallAnalysis[0].labels[0].choices" },
+        { """{"name": "a", "config": {"llmConfig": {"vendor": "openai", "model": "m", "endpoint": "localhost:11434"}}}""", "config.llmConfig.endpoint" },
         { """{"name": "a", "config": {"tools": [{"name": ""}]}}""", "config.tools[0].name" },
         { """{"name": "a", "config": {"tools": [{"name": "has space"}]}}""", "config.tools[0].name" },
         { $$$"""{"name": "a", "config": {"tools": [{"name": "{{{new string('t', 65)}}}"}]}}""", "config.tools[0].name" },

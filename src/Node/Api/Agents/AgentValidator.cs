@@ -68,6 +68,8 @@ public sealed partial class AgentValidator
         if (config.Features.SilenceManagement.MaxReminderAttempts < 0)
             errors.Add("config.features.silenceManagement.maxReminderAttempts", "maxReminderAttempts must be 0 or more.");
 
+        ValidateAnalysis(config.Features.PostCallAnalysis, errors);
+
         // The scripted engine's own parser checks the script, so an agent that is accepted here
         // cannot fail to open for a script error later.
         if (config.LlmConfig.Vendor == DialogueEngineFactory.ScriptedVendor)
@@ -76,8 +78,44 @@ public sealed partial class AgentValidator
             foreach (var error in ScriptParser.Validate(config.Script, toolNames, rootPath: "config.script"))
                 errors.Add(error.Path, error.Message);
         }
+        else if (config.LlmConfig.Vendor == Orchestrator.Dialogue.Llm.LlmDialogueEngine.Vendor)
+        {
+            // Checked here so that an accepted LLM agent never fails to open for its config.
+            if (string.IsNullOrWhiteSpace(config.LlmConfig.Model))
+                errors.Add("config.llmConfig.model", "model is required for the openai vendor.");
+            if (config.LlmConfig.Endpoint is { } endpoint
+                && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                errors.Add("config.llmConfig.endpoint", "endpoint must be an http(s) URL such as http://127.0.0.1:11434/v1.");
+        }
 
         return errors.ToDictionary();
+    }
+
+    private static readonly string[] LabelTypes = ["string", "number", "integer", "boolean", "enum"];
+
+    private static void ValidateAnalysis(List<PostCallAnalysisItem>? forms, ValidationErrors errors)
+    {
+        for (var i = 0; i < (forms?.Count ?? 0); i++)
+        {
+            var path = $"config.features.postCallAnalysis[{i}]";
+            if (forms![i] is not { } form)
+            {
+                errors.Add(path, "A form must be an object.");
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(form.Name)) errors.Add($"{path}.name", "name is required.");
+            for (var j = 0; j < (form.Labels?.Count ?? 0); j++)
+            {
+                var label = form.Labels![j];
+                var labelPath = $"{path}.labels[{j}]";
+                if (label is null || string.IsNullOrWhiteSpace(label.Name))
+                    errors.Add($"{labelPath}.name", "name is required.");
+                else if (label.Type is { } type && !LabelTypes.Contains(type))
+                    errors.Add($"{labelPath}.type", $"type must be one of: {string.Join(", ", LabelTypes)}.");
+                else if (label.Type == "enum" && label.Choices is not { Count: > 0 })
+                    errors.Add($"{labelPath}.choices", "An enum label needs choices.");
+            }
+        }
     }
 
     private static void ValidateTools(List<ToolConfig> tools, ValidationErrors errors)

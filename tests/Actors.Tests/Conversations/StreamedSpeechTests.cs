@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.TestKit;
+using Orchestrator.Actors.Conversations;
+using Orchestrator.Actors.Voice;
+using Orchestrator.Dialogue;
+using Orchestrator.Messages.Conversations;
+using Orchestrator.Messages.Results;
+using static Orchestrator.Messages.Conversations.ConversationCommands;
+
+namespace Orchestrator.Actors.Tests.Conversations;
+
+/// <summary>A streamed reply in a call: sentences are spoken as they complete, and a cut reply is recorded as heard.</summary>
+public sealed class StreamedSpeechTests : ConversationTestBase
+{
+    private const string First = "First sentence here.";
+    private const string Second = "Second one follows.";
+
+    private readonly TestProbe _media;
+    private readonly FakeVoiceFactory _voice;
+    private readonly GatedStreamingEngine _engine = new();
+
+    public StreamedSpeechTests()
+    {
+        _media = CreateTestProbe();
+        _voice = new FakeVoiceFactory(_media.Ref);
+    }
+
+    private (IActorRef Entity, IActorRef Session) StartConnectedCall(string id, TestProbe socket)
+    {
+        var entity = Sys.ActorOf(ConversationEntity.Props(id, Settings, new FakeEngineFactory(_engine), Results, LiveIndex, _voice), id);
+        entity.Tell(new Start(id, TestAgent(), CallTypes.WebCall, new JsonObject(), null, [], socket.Ref));
+        ExpectMsg<ConversationReplies.Started>();
+        Assert.Equal("Hello.", _media.ExpectMsg<VoiceCommands.Speak>().Text); // the greeting is not streamed: spoken once recorded
+        var session = _media.LastSender;
+        entity.Tell(new SdpAnswer(id, "v=0 answer"));
+        _media.ExpectMsg<VoiceCommands.ApplyAnswer>();
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.MediaConnected()));
+        socket.FishForMessage(m => m is ConversationOutput.Opened);
+        var now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechFinal("tell me", now, now)));
+        return (entity, session);
+    }
+
+    [Fact]
+    public void The_first_sentence_is_spoken_before_the_reply_has_ended_and_the_recorded_reply_is_not_spoken_again()
+    {
+        var socket = CreateTestProbe();
+        var (entity, _) = StartConnectedCall("s1", socket);
+
+        var speak = _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10));
+        Assert.Equal((2, First), (speak.Index, speak.Text));
+        Assert.False(_engine.Released.Task.IsCompleted); // the model is still writing
+        _engine.Released.SetResult();
+        speak = _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10));
+        Assert.Equal((2, Second), (speak.Index, speak.Text));
+        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: First + " " + Second }, TimeSpan.FromSeconds(10));
+
+        entity.Tell(new ConversationCommands.Terminate("s1"));
+        _media.ExpectMsg<VoiceCommands.Hangup>(TimeSpan.FromSeconds(10)); // and no third Speak before it
+        var result = socket.FishForMessage<ConversationOutput.Finished>(_ => true, TimeSpan.FromSeconds(10)).Result;
+        Assert.Equal(First + " " + Second, result.Transcription[2].Text);
+    }
+
+    [Fact]
+    public void A_reply_cut_while_it_streams_is_recorded_as_what_was_heard_and_its_later_sentences_are_not_spoken()
+    {
+        var socket = CreateTestProbe();
+        var (entity, session) = StartConnectedCall("s2", socket);
+
+        Assert.Equal(First, _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10)).Text);
+        var now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.SpeechFinished(2, "First sentence", false, now, now)));
+        // A partial after it, from the same session, shows the cut reached the conversation before the model finished.
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechPartial("wait")));
+        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: true, Text: "wait" }, TimeSpan.FromSeconds(10));
+        _engine.Released.SetResult();
+        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: First + " " + Second }, TimeSpan.FromSeconds(10));
+        // The next turn: the engine is told what was heard, and the next thing spoken is its reply (the cut one's
+        // second sentence never was).
+        now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechFinal("go on", now, now)));
+        var next = _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10));
+        Assert.Equal((4, First), (next.Index, next.Text));
+        Assert.Equal("First sentence", _engine.Heard.Last());
+
+        entity.Tell(new ConversationCommands.Terminate("s2"));
+        _media.FishForMessage(m => m is VoiceCommands.Hangup, TimeSpan.FromSeconds(10));
+        var result = socket.FishForMessage<ConversationOutput.Finished>(_ => true, TimeSpan.FromSeconds(10)).Result;
+        Assert.Equal("First sentence", result.Transcription[2].Text);
+    }
+
+    /// <summary>Greets plainly; answers a user turn by streaming one sentence, waiting for the test, then another.</summary>
+    private sealed class GatedStreamingEngine : IStreamingDialogueEngine
+    {
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public System.Collections.Concurrent.ConcurrentQueue<string?> Heard { get; } = new();
+
+        public ValueTask<DialogueStep> AdvanceAsync(string? state, DialogueInput input, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The runner streams from this engine");
+
+        public async ValueTask<DialogueStep> AdvanceAsync(string? state, DialogueInput input, IDialogueStream stream, CancellationToken cancellationToken = default)
+        {
+            if (input is not DialogueInput.UserSaid said) return new DialogueStep([new DialogueAction.Say("Hello.")], "greeted");
+            Heard.Enqueue(said.LastReplyHeard);
+            stream.Partial(First);
+            stream.Sentence(0, First);
+            await Released.Task.WaitAsync(cancellationToken);
+            stream.Partial(First + " " + Second);
+            stream.Sentence(1, Second);
+            return new DialogueStep([new DialogueAction.Say(First + " " + Second)], "answered");
+        }
+    }
+}
