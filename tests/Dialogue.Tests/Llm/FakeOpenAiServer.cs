@@ -44,6 +44,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Forgets scripted replies and recorded requests (a server shared by the tests of a class).</summary>
+    public void Reset()
+    {
+        _replies.Clear();
+        _requests.Clear();
+    }
+
     /// <summary>Queues the reply to the next request.</summary>
     public FakeOpenAiServer Reply(FakeReply reply)
     {

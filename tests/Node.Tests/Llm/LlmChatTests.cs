@@ -9,14 +9,39 @@ using Orchestrator.Storage.Integrations;
 
 namespace Orchestrator.Node.Tests.Llm;
 
-/// <summary>An LLM agent in chat, end to end: REST agent → node → local model server → a real socket.</summary>
-public sealed class LlmChatTests : IAsyncLifetime
+/// <summary>One node and one model server for the tests of <see cref="LlmChatTests"/> (a node takes seconds to start).</summary>
+public sealed class LlmNodeFixture : IAsyncLifetime
 {
-    private FakeOpenAiServer _model = null!;
+    private readonly TestDatabase _database = TestDatabase.Sqlite();
+    public FakeOpenAiServer Model { get; private set; } = null!;
+    public TestNode Node { get; private set; } = null!;
 
-    public async Task InitializeAsync() => _model = await FakeOpenAiServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        Model = await FakeOpenAiServer.StartAsync();
+        Node = await TestNode.StartAsync(_database);
+    }
 
-    public async Task DisposeAsync() => await _model.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await Model.DisposeAsync();
+        _database.Dispose();
+    }
+}
+
+/// <summary>An LLM agent in chat, end to end: REST agent → node → local model server → a real socket.</summary>
+public sealed class LlmChatTests : IClassFixture<LlmNodeFixture>
+{
+    private readonly FakeOpenAiServer _model;
+    private readonly TestNode _node;
+
+    public LlmChatTests(LlmNodeFixture fixture)
+    {
+        _model = fixture.Model;
+        _node = fixture.Node;
+        _model.Reset(); // tests of a class run one at a time
+    }
 
     private JsonObject AgentBody() => new()
     {
@@ -82,8 +107,7 @@ public sealed class LlmChatTests : IAsyncLifetime
     [Fact]
     public async Task A_reply_streams_to_the_socket_a_client_tool_round_trips_and_endConversation_ends_it()
     {
-        using var database = TestDatabase.Sqlite();
-        await using var node = await TestNode.StartAsync(database);
+        var node = _node;
         var token = await CreateAgentAndTokenAsync(node, AgentBody());
         _model.ReplyText("Hello Ada, ", "where to?")
               .Reply(new FakeReply { Chunks = ["One moment."], ToolCalls = [("call_loc", "get_location", """{"precise":true}""")] })
@@ -130,8 +154,7 @@ public sealed class LlmChatTests : IAsyncLifetime
             ["webhook"] = new JsonObject { ["url"] = hook.Url("tools/book"), ["secret"] = "tool-secret" },
             ["timeoutSeconds"] = 10, ["retryCount"] = 2,
         });
-        using var database = TestDatabase.Sqlite();
-        await using var node = await TestNode.StartAsync(database);
+        var node = _node;
         var token = await CreateAgentAndTokenAsync(node, body);
         _model.Reply(FakeReply.Tools(("call_book", "book_table", """{"size":4}"""))).ReplyText("Table 7 is yours.");
 
@@ -162,8 +185,7 @@ public sealed class LlmChatTests : IAsyncLifetime
               {"name": "partySize", "description": "How many people", "type": "integer"},
               {"name": "sentiment", "type": "enum", "choices": ["positive", "neutral", "negative"]}]}]
             """);
-        using var database = TestDatabase.Sqlite();
-        await using var node = await TestNode.StartAsync(database);
+        var node = _node;
         var token = await CreateAgentAndTokenAsync(node, body);
         _model.Reply(new FakeReply { Chunks = ["Booked for four. Bye!"], ToolCalls = [("c_end", "endConversation", "{}")] })
               .ReplyText("""{"outcome":{"booked":true,"partySize":4,"sentiment":"positive"}}""");
@@ -197,8 +219,7 @@ public sealed class LlmChatTests : IAsyncLifetime
                 },
             },
         };
-        using var database = TestDatabase.Sqlite();
-        await using var node = await TestNode.StartAsync(database);
+        var node = _node;
         var created = await node.Services.GetRequiredService<Orchestrator.Storage.Agents.IAgentStore>().CreateAsync(agent);
         await using var client = await ProtocolClient.ConnectAsync(
             node.WebSocketUri($"authorization={TestNode.ApiKey}&agentId={created.AgentId}"));
