@@ -33,7 +33,12 @@ public sealed class CampaignCrashTests(ITestOutputHelper output)
         using var http = node.Client();
 
         var trunk = await PostAsync(http, "/api/v1/sip-trunks", new { name = "crash", server = $"127.0.0.1:{sipp.Port}" });
-        var agent = await CreateAgentAsync(http, (string)trunk["id"]!, receiver.Url("results"));
+        var agent = await ChatSession.CreateDemoAgentAsync(node, a =>
+        {
+            a["name"] = "crash-campaign";
+            a["config"]!["outboundSipConfig"] = new JsonObject { ["trunkId"] = (string)trunk["id"]! };
+            a["config"]!["resultWebhook"] = new JsonObject { ["url"] = receiver.Url("results"), ["secret"] = Secret };
+        });
         var campaign = await PostAsync(http, "/api/v1/campaigns", new { name = "crash", agentId = agent, concurrency = Concurrency, cpsLimit = Cps });
         var campaignId = (string)campaign["campaignId"]!;
         var csv = new StringBuilder("endpoint\n");
@@ -85,17 +90,6 @@ public sealed class CampaignCrashTests(ITestOutputHelper output)
         var response = await http.PostAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-    }
-
-    private static async Task<string> CreateAgentAsync(HttpClient http, string trunkId, string resultUrl)
-    {
-        var agent = JsonNode.Parse(File.ReadAllText(Path.Combine(NodeProcess.NodeDirectory, "Demo", "demo-agent.json")))!.AsObject();
-        agent.Remove("agentId");
-        agent["name"] = "crash-campaign";
-        var config = agent["config"]!.AsObject();
-        config["outboundSipConfig"] = new JsonObject { ["trunkId"] = trunkId };
-        config["resultWebhook"] = new JsonObject { ["url"] = resultUrl, ["secret"] = Secret };
-        return (string)(await PostAsync(http, "/api/v1/agents", agent))["agentId"]!;
     }
 
     private static async Task<JsonObject> WaitForCampaignAsync(HttpClient http, string id, Func<JsonObject, bool> condition, TimeSpan timeout,

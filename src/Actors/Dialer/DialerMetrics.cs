@@ -26,6 +26,6 @@ public static class DialerMetrics
     public static void AttemptStarted(string? trunkId) => Attempts.Add(1, new KeyValuePair<string, object?>("trunk", trunkId ?? "none"));
     public static void AttemptEnded(string outcome) => Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     public static void HeldByLimit() => Held.Add(1);
-    public static void CallCanceled(string reason, int count = 1) => Canceled.Add(count, new KeyValuePair<string, object?>("reason", reason));
+    public static void CallCanceled(string reason) => Canceled.Add(1, new KeyValuePair<string, object?>("reason", reason));
     public static void Round(TimeSpan elapsed) => Rounds.Record(elapsed.TotalSeconds);
 }

@@ -36,7 +36,7 @@ public sealed class DispatchRound(
     {
         var now = time.GetUtcNow();
         foreach (var id in await queue.CancelExpiredAsync(now, 500, ct).ConfigureAwait(false))
-            await CanceledAsync(id, CancelReasons.Deadline, ct).ConfigureAwait(false);
+            await notifier.CanceledAsync(id, CancelReasons.Deadline, ct).ConfigureAwait(false);
         if (checkOrphans) await EndOrphansAsync(now, ct).ConfigureAwait(false);
 
         var agentCache = new Dictionary<string, Agent?>();
@@ -101,7 +101,7 @@ public sealed class DispatchRound(
         if (standing.Status == CallStatuses.Canceled)
         {
             if (await queue.CancelQueuedAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false))
-                await CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+                await notifier.CanceledAsync(call.CallId, CancelReasons.Deadline, ct).ConfigureAwait(false);
             return (null, false, null);
         }
         if (standing.Status == CallStatuses.Queued)
@@ -139,7 +139,7 @@ public sealed class DispatchRound(
             gate.Tell(new DialGateCommands.Drop(leaseKey));
             var reason = decision.Reason ?? CancelReasons.StartWebhook;
             if (await queue.CancelQueuedAsync(call.CallId, reason, ct).ConfigureAwait(false))
-                await CanceledAsync(call.CallId, reason, ct).ConfigureAwait(false);
+                await notifier.CanceledAsync(call.CallId, reason, ct).ConfigureAwait(false);
             return;
         }
         if (!await queue.ClaimAsync(call.CallId, call.Attempts, time.GetUtcNow(), ct).ConfigureAwait(false))
@@ -191,12 +191,7 @@ public sealed class DispatchRound(
         var status = await queue.EndAttemptAsync(callId, attempt, outcome, time.GetUtcNow(), ct).ConfigureAwait(false);
         if (status is not null) DialerMetrics.AttemptEnded(outcome);
         if (status == CallStatuses.Failed) await notifier.FailedForGoodAsync(callId, outcome, ct).ConfigureAwait(false);
-        else if (status == CallStatuses.Canceled) await CanceledAsync(callId, CancelReasons.Deadline, ct).ConfigureAwait(false);
+        else if (status == CallStatuses.Canceled) await notifier.CanceledAsync(callId, CancelReasons.Deadline, ct).ConfigureAwait(false);
     }
 
-    private Task CanceledAsync(string callId, string reason, CancellationToken ct)
-    {
-        DialerMetrics.CallCanceled(reason);
-        return notifier.CanceledAsync(callId, reason, ct);
-    }
 }

@@ -7,7 +7,8 @@ namespace Orchestrator.Node.Webhooks;
 
 /// <summary>
 /// The dialer's lifecycle as webhooks. Cancels and failures for good need nothing here: the call
-/// store writes their webhooks in the transaction that records them, so they are only logged. Before
+/// store writes their webhooks in the transaction that records them, so they are only logged (and
+/// cancels counted). Before
 /// an attempt the agent's start webhook, when it has one, is asked whether to dial and with what.
 /// </summary>
 public sealed class WebhookCallLifecycleNotifier(IStartWebhookClient startWebhook, ILogger<WebhookCallLifecycleNotifier> logger)
@@ -15,6 +16,8 @@ public sealed class WebhookCallLifecycleNotifier(IStartWebhookClient startWebhoo
 {
     public Task CanceledAsync(string callId, string reason, CancellationToken cancellationToken = default)
     {
+        // Every cancel comes here (the dispatcher's and the REST API's), so this is where they are counted.
+        DialerMetrics.CallCanceled(reason);
         logger.LogInformation("Call {CallId} canceled ({Reason})", callId, reason);
         return Task.CompletedTask;
     }

@@ -19,10 +19,14 @@ public sealed class ChatSession : IAsyncDisposable
 
     private ChatSession(string agentId) => _agentId = agentId;
 
-    /// <summary>Creates the demo agent through the REST API of <paramref name="node"/>; returns its id.</summary>
-    public static async Task<string> CreateDemoAgentAsync(TestCluster.Member node)
+    /// <summary>
+    /// Creates the demo agent through the REST API of <paramref name="node"/>, changed by
+    /// <paramref name="configure"/> when given; returns its id.
+    /// </summary>
+    public static async Task<string> CreateDemoAgentAsync(TestCluster.Member node, Action<JsonObject>? configure = null)
     {
         var agent = JsonNode.Parse(File.ReadAllText(Path.Combine(NodeProcess.NodeDirectory, "Demo", "demo-agent.json")))!.AsObject();
+        configure?.Invoke(agent);
         using var http = node.Client();
         var response = await http.PostAsJsonAsync("/api/v1/agents", agent);
         response.EnsureSuccessStatusCode();

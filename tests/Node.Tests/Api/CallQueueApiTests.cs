@@ -138,6 +138,8 @@ public sealed class CallQueueApiTests(ApiNodeFixture fixture)
         var canceled = await (await Client.DeleteAsync($"/api/v1/calls/{call["callId"]}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(("Canceled", "deleted"), ((string)canceled["status"]!, (string)canceled["cancelReason"]!));
         Assert.NotNull(canceled["completedTime"]);
+        // A cancel through the REST API is counted with the dispatcher's.
+        Assert.Matches(@"(?m)^orchestrator_calls_canceled_total\{[^}]*reason=""deleted""[^}]*\} [1-9]", await Client.GetStringAsync("/metrics"));
         var again = await (await Client.DeleteAsync($"/api/v1/calls/{call["callId"]}")).ExpectProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("Canceled", (string)again["detail"]!);
         await (await Client.DeleteAsync($"/api/v1/calls/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound);
