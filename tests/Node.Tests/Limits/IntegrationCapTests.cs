@@ -83,19 +83,22 @@ public sealed class IntegrationCapTests(EdgeLimitNodeFixture fixture) : IClassFi
         return client;
     }
 
-    /// <summary>Journal rows, live conversations and stored results: what a conversation that was created leaves.</summary>
+    /// <summary>
+    /// Journaled conversations (distinct persistence ids: the two open ones keep journaling their own
+    /// events meanwhile), live conversations and stored results: what a conversation that was created leaves.
+    /// </summary>
     private async Task<(long Journal, long Live, long Results)> CountsAsync()
     {
         var storage = fixture.Node.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        static async Task<long> Count(string connectionString, string table)
+        static async Task<long> Count(string connectionString, string table, string what = "*")
         {
             await using var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT COUNT(*) FROM {table}";
+            command.CommandText = $"SELECT COUNT({what}) FROM {table}";
             return (long)(await command.ExecuteScalarAsync())!;
         }
-        return (await Count(storage.EffectiveJournalConnectionString, "event_journal"),
+        return (await Count(storage.EffectiveJournalConnectionString, "event_journal", "DISTINCT persistence_id"),
             await Count(storage.EffectiveConnectionString, "orch_live_conversations"),
             await Count(storage.EffectiveConnectionString, "orch_conversation_results"));
     }
