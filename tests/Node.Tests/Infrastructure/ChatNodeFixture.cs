@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Messages;
 using Orchestrator.Messages.Agents;
 using Orchestrator.Messages.Integrations;
@@ -16,6 +17,9 @@ public class ChatNodeFixture : IAsyncLifetime
 {
     public TestNode Node { get; private set; } = null!;
     public Agent Agent { get; private set; } = null!;
+
+    /// <summary>Every line the node logged, for tests that assert a warning is not written.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
     protected virtual TestDatabase CreateDatabase() => TestDatabase.Sqlite();
 
     public static readonly string[] AllFeatures =
@@ -25,7 +29,7 @@ public class ChatNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Node = await TestNode.StartAsync(CreateDatabase(), Settings());
+        Node = await TestNode.StartAsync(CreateDatabase(), Settings(), b => b.Logging.AddProvider(new LogCapture(Logs)));
         Agent = await CreateAgentAsync(DemoAgent());
     }
 

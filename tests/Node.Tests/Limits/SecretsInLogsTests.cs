@@ -20,7 +20,7 @@ public sealed class SecretsInLogsTests
         var lines = new ConcurrentQueue<string>();
         using var database = TestDatabase.Sqlite();
         await using var node = await TestNode.StartAsync(database, new Dictionary<string, string?> { ["Orchestrator:Drain:ReadinessDelay"] = "00:00:00" },
-            b => b.Logging.AddProvider(new CapturingProvider(lines)));
+            b => b.Logging.AddProvider(new LogCapture(lines)));
         using var admin = node.CreateClient();
         var secrets = new List<string> { TestNode.ApiKey };
 
@@ -73,24 +73,5 @@ public sealed class SecretsInLogsTests
         Assert.NotEmpty(lines); // the capture works: the node logs its start-up at least
         foreach (var secret in secrets)
             Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
-    }
-
-    private sealed class CapturingProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-        public void Dispose() { }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true; // the node's configured filters still apply before this
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                    ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
-                    : "";
-                lines.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {structured} {exception}");
-            }
-        }
     }
 }

@@ -80,10 +80,15 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         await using var sipp = await SippProcess.StartAsync("callee-bye.xml");
         await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
         await DialAsync(client, "1002");
-        await client.NextAsync("event", "connection");
+        var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
         var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
         Assert.Equal("callee_hangup", closed["data"]!["finishReason"]!.GetValue<string>());
+        // The leg is released after the result; the callee's BYE and our release both end the media,
+        // and that must dispose it once, quietly.
+        await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(fixture.Logs, line => line.Contains("disposal failed", StringComparison.Ordinal));
     }
 
     [Fact]
