@@ -142,7 +142,7 @@ public sealed class OperatorPageTests(ITestOutputHelper output)
         output.WriteLine("console: " + string.Join(" | ", browser.Console));
         Assert.Empty(pageErrors);
         AssertNoPolicyViolation(browser);
-        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(15));
     }
 
     [Fact]

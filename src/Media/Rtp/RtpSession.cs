@@ -201,12 +201,22 @@ public sealed class RtpSession : IAsyncDisposable
             }
             IPEndPoint? remote;
             int? telephoneEvent;
+            bool held;
             lock (_receiveGate)
             {
                 remote = _remote;
                 telephoneEvent = _negotiation?.TelephoneEventPayloadType;
+                held = _negotiation is { PeerReceives: false };
             }
             if (remote is null) return;
+            if (held)
+            {
+                // Nothing is sent while the peer holds the call, and playback waits rather than being
+                // played to no one; the pacer restarts so the resume is not a burst of missed frames.
+                _pacer.Restart();
+                _pacerOrigin = now;
+                return;
+            }
             for (int i = 0; i < due; i++) SendOneFrame(remote, telephoneEvent);
         }
     }
@@ -304,6 +314,8 @@ public sealed class RtpSession : IAsyncDisposable
     private void Deliver(RtpPacket packet)
     {
         if (_codec is not { } codec || packet.PayloadType != codec.PayloadType) return;
+        // What a peer sends while it holds the call is music or silence, not the caller: unheard.
+        if (_negotiation is { PeerReceives: false }) return;
         var pcm = codec.Decode(packet.Payload);
         if (_fromWire is not null) pcm = _fromWire.Process(pcm);
         Interlocked.Increment(ref _framesDecoded);

@@ -4,11 +4,17 @@ using System.Net;
 namespace Orchestrator.Media.Sdp;
 
 /// <summary>The outcome of a plain RTP/AVP negotiation: where to send, which codec, DTMF payload type.</summary>
-public sealed record RtpAvpNegotiation(IPEndPoint Remote, SdpCodec Codec, int? TelephoneEventPayloadType, MediaDirection Direction);
+/// <param name="Direction">The peer's direction, from its side: sendonly means it holds the call (RFC 3264 §8.4).</param>
+public sealed record RtpAvpNegotiation(IPEndPoint Remote, SdpCodec Codec, int? TelephoneEventPayloadType, MediaDirection Direction)
+{
+    /// <summary>Whether the peer wants our media: not while it holds the call (sendonly) or is inactive.</summary>
+    public bool PeerReceives => Direction is MediaDirection.SendRecv or MediaDirection.RecvOnly;
+}
 
 /// <summary>
 /// Offer/answer for SIP peers: plain RTP/AVP with PCMU, PCMA and telephone-event/8000, as SIPp and
-/// most PBXes expect. The server's direction is always sendrecv; the peer's is reported.
+/// most PBXes expect. Our offers are sendrecv; an answer mirrors the offer's direction (RFC 3264 §6.1),
+/// so a hold (sendonly) is answered recvonly and an inactive offer inactive.
 /// </summary>
 public static class SipSdp
 {
@@ -16,7 +22,8 @@ public static class SipSdp
 
     public static SessionDescription BuildOffer(IPAddress address, int port, ulong sessionId, ulong sessionVersion = 1) =>
         Build(address, port, sessionId, sessionVersion,
-            [new SdpRtpMap(0, "PCMU", 8000), new SdpRtpMap(8, "PCMA", 8000), new SdpRtpMap(DefaultTelephoneEventPayloadType, "telephone-event", 8000)]);
+            [new SdpRtpMap(0, "PCMU", 8000), new SdpRtpMap(8, "PCMA", 8000), new SdpRtpMap(DefaultTelephoneEventPayloadType, "telephone-event", 8000)],
+            MediaDirection.SendRecv);
 
     /// <summary>Answers a SIP offer with the first of PCMU/PCMA it lists, plus its telephone-event if any.</summary>
     public static bool TryBuildAnswer(SessionDescription offer, IPAddress address, int port, ulong sessionId,
@@ -26,9 +33,18 @@ public static class SipSdp
         if (!TryNegotiate(offer, out negotiation, out error)) return false;
         var maps = new List<SdpRtpMap> { new(negotiation.Codec.PayloadType, negotiation.Codec.Name, 8000) };
         if (negotiation.TelephoneEventPayloadType is int te) maps.Add(new SdpRtpMap(te, "telephone-event", 8000));
-        answer = Build(address, port, sessionId, 1, maps);
+        answer = Build(address, port, sessionId, 1, maps, AnswerDirection(negotiation.Direction));
         return true;
     }
+
+    /// <summary>The direction an answer gives to an offer's (RFC 3264 §6.1): the mirror image.</summary>
+    public static MediaDirection AnswerDirection(MediaDirection offered) => offered switch
+    {
+        MediaDirection.SendOnly => MediaDirection.RecvOnly,
+        MediaDirection.RecvOnly => MediaDirection.SendOnly,
+        MediaDirection.Inactive => MediaDirection.Inactive,
+        _ => MediaDirection.SendRecv,
+    };
 
     /// <summary>Reads the peer's answer to <see cref="BuildOffer"/>.</summary>
     public static bool TryReadAnswer(SessionDescription answer, out RtpAvpNegotiation negotiation, out string error) =>
@@ -76,7 +92,7 @@ public static class SipSdp
         return true;
     }
 
-    private static SessionDescription Build(IPAddress address, int port, ulong sessionId, ulong version, List<SdpRtpMap> maps)
+    private static SessionDescription Build(IPAddress address, int port, ulong sessionId, ulong version, List<SdpRtpMap> maps, MediaDirection direction)
     {
         var connection = SdpConnection.For(address);
         var media = new MediaDescription
@@ -89,7 +105,7 @@ public static class SipSdp
             RtpMaps = maps,
             Fmtps = maps.Where(m => m.EncodingName == "telephone-event").Select(m => new SdpFmtp(m.PayloadType, "0-16")).ToList(),
             Ptime = 20,
-            Direction = MediaDirection.SendRecv,
+            Direction = direction,
         };
         return new SessionDescription
         {

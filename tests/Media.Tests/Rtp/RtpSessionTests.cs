@@ -67,6 +67,36 @@ public sealed class RtpSessionTests
         Assert.Equal(sent + 320, wide.SendAudio(new short[320]));
     }
 
+    [Fact]
+    public async Task While_the_peer_holds_the_call_nothing_is_sent_or_heard_and_playback_resumes_after()
+    {
+        await using var ours = RtpSession.Open(new RtpSessionOptions { PcmSampleRate = 16000, SendSilenceWhenIdle = false });
+        await using var peer = RtpSession.Open(new RtpSessionOptions { SendSilenceWhenIdle = true });
+        var heard = new ConcurrentQueue<short[]>();
+        ours.AudioReceived += f => heard.Enqueue(f);
+        // The peer's re-INVITE offered sendonly: it plays music on hold and wants nothing from us.
+        ours.Start(Pcmu(peer) with { Direction = MediaDirection.SendOnly });
+        peer.Start(Pcmu(ours));
+        long end = ours.SendAudio(Tone(16000, 16000 / 2)); // 500 ms queued while held
+        peer.SendAudio(Tone(8000, 8000 / 2));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ours.PacketsReceived < 25 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(ours.PacketsReceived >= 25, $"the peer's packets arrive while held ({ours.PacketsReceived})");
+        Assert.Equal(0, ours.PacketsSent);
+        Assert.Equal(0, ours.AudioSamplesSent);
+        Assert.Equal(end, ours.PendingSamples);
+        Assert.Empty(heard);
+
+        // The re-INVITE that takes the hold off: the queued speech goes out, and the peer is heard.
+        ours.Start(Pcmu(peer));
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((ours.AudioSamplesSent < end || heard.IsEmpty) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(end, ours.AudioSamplesSent);
+        Assert.True(ours.PacketsSent >= 25, $"sent {ours.PacketsSent} packets after the resume");
+        Assert.NotEmpty(heard);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(44100)]

@@ -71,6 +71,17 @@ public sealed class SippProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for SIPp to finish and fails with its last screen and its error log unless every call succeeded:
+    /// a peer that is still waiting or counted a failure says which message it wanted.</summary>
+    public async Task AssertSucceededAsync(TimeSpan timeout)
+    {
+        int code = await WaitForExitAsync(timeout);
+        if (code == 0) return;
+        string output = Output;
+        string reason = code == -999 ? $"sipp was still running after {timeout.TotalSeconds:F0} s" : $"sipp exited with {code}";
+        Assert.Fail($"{reason}\n--- screen ---\n{output[^Math.Min(6000, output.Length)..]}\n--- errors ---\n{Errors}");
+    }
+
     public string Errors => File.Exists(Path.Combine(WorkDir, "errors.log")) ? File.ReadAllText(Path.Combine(WorkDir, "errors.log")) : "";
 
     private async Task WaitListeningAsync(string table)

@@ -89,7 +89,7 @@ public sealed class CallsApiTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
         Assert.Equal("Completed", (await WaitForStatusAsync(http, first, "Completed", "Failed"))["status"]!.GetValue<string>());
         Assert.Equal("Completed", (await WaitForStatusAsync(http, second, "Completed", "Failed"))["status"]!.GetValue<string>());
-        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(10));
 
         // At the callee: the second INVITE came only after the first call's BYE (one call up at a time).
         var log = SippMessageLog.Read(sipp);

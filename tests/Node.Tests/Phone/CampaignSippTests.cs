@@ -59,7 +59,7 @@ public sealed class CampaignSippTests(ChatNodeFixture fixture, Xunit.Abstraction
         Assert.True(done is not null, $"not completed: {current} after {SippMessageLog.Read(sipp).Count(m => m.Received && m.IsRequest("INVITE"))} INVITEs");
         Assert.Equal((Calls, Calls), (done!["counts"]!["total"]!.GetValue<int>(), done["counts"]!["Completed"]!.GetValue<int>()));
         Assert.Equal(Calls, done["outcomes"]!["callee_hangup"]!.GetValue<int>());
-        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(10));
 
         var log = SippMessageLog.Read(sipp);
         var invites = log.Where(m => m.Received && m.IsRequest("INVITE")).ToList();

@@ -62,7 +62,7 @@ public sealed class DialerWebhookTests(ChatNodeFixture fixture) : IClassFixture<
         Assert.Equal(("CompletedWebHookPayload", "callee_hangup"), ((string)completed["type"]!, (string?)completed["result"]!["finishReason"]));
         Assert.Equal("77", (string?)completed["callAdditionalData"]!["crmId"]);
         Assert.Equal("dial", (string?)completed["callAdditionalData"]!["who"]);
-        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10))); // one INVITE: the refused call was never dialled
+        await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(10)); // one INVITE: the refused call was never dialled
 
         // The dialer's metrics saw it too: one attempt on this trunk, a start_webhook cancel, a callee_hangup outcome.
         var metrics = await http.GetStringAsync("/metrics");

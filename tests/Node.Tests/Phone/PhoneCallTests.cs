@@ -56,7 +56,7 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
             result["finishReason"]!.GetValue<string>(), result["endpoint"]!.GetValue<string>()));
         Assert.Contains(result["transcription"]!.AsArray(), t => t!["speaker"]!.GetValue<string>() == "assistant");
         // SIPp's uas ends its one call successfully only when it gets our BYE.
-        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -134,6 +134,6 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         // The agent side ends it: at max duration, or earlier when the scripted agent hears its own echo
         // as a goodbye or runs out of fallbacks. Either way the callee must get our BYE.
         Assert.Contains(closed["data"]!["finishReason"]!.GetValue<string>(), new[] { "max_duration", "agent_ended" });
-        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(15))); // it got our BYE
+        await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(15)); // it got our BYE
     }
 }
