@@ -12,6 +12,17 @@ public static class SpeechFile
         await RunAsync("sox", $"\"{wav}\" -r 8000 -c 1 -t ul \"{path}\"");
     }
 
+    /// <summary>
+    /// The same speech as a 16-bit mono WAV at <paramref name="rate"/> Hz, for a softphone's file microphone,
+    /// followed by <paramref name="silenceSeconds"/> of silence (baresip hangs up when its file ends).
+    /// </summary>
+    public static async Task CreateWavAsync(string path, string text, string? voice = null, int rate = 8000, int silenceSeconds = 0)
+    {
+        string raw = Path.ChangeExtension(path, ".espeak.wav");
+        await RunAsync("espeak-ng", (voice is null ? "" : $"-v {voice} ") + $"-w \"{raw}\" \"{text}\"");
+        await RunAsync("sox", $"\"{raw}\" -r {rate} -c 1 -b 16 \"{path}\" pad 0 {silenceSeconds}");
+    }
+
     private static async Task RunAsync(string file, string args)
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
