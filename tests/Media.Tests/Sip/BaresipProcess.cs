@@ -151,6 +151,21 @@ public sealed class BaresipProcess : IAsyncDisposable
     /// <summary>The WAV files baresip wrote of what it heard (<c>-dec.wav</c>: our audio, decoded).</summary>
     public IReadOnlyList<string> DecodedRecordings => Directory.GetFiles(RecordingsDir, "*-dec.wav");
 
+    /// <summary>
+    /// The RTP packets baresip counted for its last ended call (sent, received), from the statistics it
+    /// prints when a call ends (<c>rtp_stats</c>); null before that.
+    /// </summary>
+    public (int Sent, int Received)? LastCallPackets()
+    {
+        var matches = System.Text.RegularExpressions.Regex.Matches(Output, @"packets:\s+(\d+)\s+(\d+)");
+        if (matches.Count == 0) return null;
+        var last = matches[^1];
+        return (int.Parse(last.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(last.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>How much baresip has recorded of what it heard so far: it writes each decoded frame as it arrives.</summary>
+    public long DecodedBytes() => DecodedRecordings.Sum(f => new FileInfo(f).Length);
+
     public string Tail(int characters)
     {
         string output = Output;

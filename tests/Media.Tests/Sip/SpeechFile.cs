@@ -14,13 +14,14 @@ public static class SpeechFile
 
     /// <summary>
     /// The same speech as a 16-bit mono WAV at <paramref name="rate"/> Hz, for a softphone's file microphone,
-    /// followed by <paramref name="silenceSeconds"/> of silence (baresip hangs up when its file ends).
+    /// after <paramref name="leadSeconds"/> and followed by <paramref name="silenceSeconds"/> of silence (baresip
+    /// starts its file as the call is answered, and hangs up when it ends).
     /// </summary>
-    public static async Task CreateWavAsync(string path, string text, string? voice = null, int rate = 8000, int silenceSeconds = 0)
+    public static async Task CreateWavAsync(string path, string text, string? voice = null, int rate = 8000, double leadSeconds = 0, int silenceSeconds = 0)
     {
         string raw = Path.ChangeExtension(path, ".espeak.wav");
         await RunAsync("espeak-ng", (voice is null ? "" : $"-v {voice} ") + $"-w \"{raw}\" \"{text}\"");
-        await RunAsync("sox", $"\"{raw}\" -r {rate} -c 1 -b 16 \"{path}\" pad 0 {silenceSeconds}");
+        await RunAsync("sox", $"\"{raw}\" -r {rate} -c 1 -b 16 \"{path}\" pad {leadSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} {silenceSeconds}");
     }
 
     private static async Task RunAsync(string file, string args)

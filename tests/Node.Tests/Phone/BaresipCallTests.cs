@@ -41,10 +41,19 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
             features: [IntegrationFeatures.AllowPhoneCall, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs]);
     }
 
-    private static async Task<string> SpeechAsync(string text = Phrase)
+    /// <summary>The phrase twice: a fresh recognizer (the node's first call) adapts to the line on the first.</summary>
+    private static async Task<string> SpeechAsync(string text = Phrase + ". " + Phrase)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("baresip-speech").FullName, "speech.wav");
-        await SpeechFile.CreateWavAsync(path, text, "en-us+f2", silenceSeconds: 30);
+        await SpeechFile.CreateWavAsync(path, text, "en-us+f2", leadSeconds: 1.5, silenceSeconds: 30);
+        return path;
+    }
+
+    /// <summary>A microphone that says nothing, for tests about digits and hold.</summary>
+    private static async Task<string> SilenceAsync()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("baresip-silence").FullName, "silence.wav");
+        await SpeechFile.CreateWavAsync(path, " ", silenceSeconds: 40);
         return path;
     }
 
@@ -103,6 +112,110 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
         output.WriteLine($"baresip recorded {recording.Seconds:F1} s, rms {recording.Rms:F0}");
         Assert.InRange(recording.Seconds, 1.5, 30);
         Assert.True(recording.Rms > 200, $"baresip's recording is near silence (rms {recording.Rms:F0})");
+    }
+
+    [Fact]
+    public async Task The_callee_hanging_up_ends_the_conversation_with_callee_hangup_and_disposes_the_media_once()
+    {
+        await using var baresip = await BaresipProcess.StartAsync(await SpeechAsync(), "2001");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip));
+        var id = await DialAsync(client, "2001");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        await baresip.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await baresip.CommandAsync("hangup");
+
+        var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
+        Assert.Equal("callee_hangup", closed["data"]!["finishReason"]!.GetValue<string>());
+        var result = await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(10));
+        Assert.Equal(("callee_hangup", "2001"), (result["finishReason"]!.GetValue<string>(), result["endpoint"]!.GetValue<string>()));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(fixture.Logs, line => line.Contains("disposal failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_callee_rejecting_the_call_makes_it_busy_with_one_clean_message_and_no_unheard_greeting()
+    {
+        await using var baresip = await BaresipProcess.StartAsync(await SpeechAsync(), "2002", autoAnswer: false);
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip));
+        var id = await DialAsync(client, "2002");
+        await baresip.WaitForEventAsync("CALL_INCOMING", TimeSpan.FromSeconds(10));
+        await baresip.CommandAsync("hangup"); // baresip rejects a ringing call with 486
+
+        var failed = await client.ExpectAsync("event", "failedOpen", TimeSpan.FromSeconds(15));
+        output.WriteLine(failed.ToJsonString());
+        var result = await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(10));
+        Assert.Equal(("busy", "Failed"), (result["finishReason"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        var message = result["errorMessage"]!.GetValue<string>();
+        Assert.Contains("486", message);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message, "486"));
+        Assert.Empty(result["transcription"]!.AsArray()); // the greeting was never played, so it is not in the transcript
+    }
+
+    [Fact]
+    public async Task A_call_nobody_answers_is_cancelled_at_the_ring_timeout_as_no_answer()
+    {
+        await using var baresip = await BaresipProcess.StartAsync(await SpeechAsync(), "2003", autoAnswer: false);
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip, ringTimeoutSeconds: 2));
+        var id = await DialAsync(client, "2003");
+        await baresip.WaitForEventAsync("CALL_INCOMING", TimeSpan.FromSeconds(10));
+
+        await client.ExpectAsync("event", "failedOpen", TimeSpan.FromSeconds(15));
+        var result = await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(10));
+        Assert.Equal(("no_answer", "Failed"), (result["finishReason"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        Assert.Empty(result["transcription"]!.AsArray());
+        // Our CANCEL reached the phone: it stops ringing.
+        await baresip.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Digits_keyed_on_the_phone_arrive_as_one_user_turn()
+    {
+        await using var baresip = await BaresipProcess.StartAsync(await SilenceAsync(), "2004");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip, maxDurationSeconds: 12));
+        var id = await DialAsync(client, "2004");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        await baresip.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(5));
+        await baresip.CommandAsync("sndcode", "42#");
+
+        var (userTexts, _) = await UserTextsUntilClosedAsync(client, TimeSpan.FromSeconds(30));
+        Assert.Contains("42", userTexts);
+        var result = await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(10));
+        Assert.Contains(result["transcription"]!.AsArray(), t => t!["speaker"]!.GetValue<string>() == "user" && t["text"]!.GetValue<string>() == "42");
+    }
+
+    [Fact]
+    public async Task On_hold_the_callee_is_sent_nothing_and_after_the_resume_is_sent_the_agent_again()
+    {
+        const int PacketsPerSecond = 50; // 20 ms G.711 frames
+        await using var baresip = await BaresipProcess.StartAsync(await SilenceAsync(), "2005");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip, maxDurationSeconds: 30));
+        await DialAsync(client, "2005");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        await baresip.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(5));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.True(baresip.DecodedBytes() > 0, "baresip heard nothing before the hold");
+
+        // baresip's hold re-INVITE offers sendonly; we answer recvonly and stop sending.
+        var holdAt = clock.Elapsed;
+        await baresip.CommandAsync("hold");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var resumeAt = clock.Elapsed;
+        await baresip.CommandAsync("resume");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await client.TerminateAsync();
+        await baresip.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
+        var closedAt = clock.Elapsed;
+
+        // baresip counts what reached it outside its hold (it ignores what comes while it holds, and its recording
+        // stops at a re-INVITE): what it got after the resume shows the agent is heard again.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (baresip.LastCallPackets() is null && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var (_, received) = baresip.LastCallPackets() ?? throw new Xunit.Sdk.XunitException("baresip printed no call statistics:\n" + baresip.Tail(3000));
+        double talking = (holdAt + (closedAt - resumeAt)).TotalSeconds;
+        output.WriteLine($"baresip received {received} packets; {talking:F1} s not on hold, {(resumeAt - holdAt).TotalSeconds:F1} s on hold");
+        Assert.InRange(received, (int)(PacketsPerSecond * (talking - 1.5)), (int)(PacketsPerSecond * (talking + 1)));
     }
 
     /// <summary>The longest of baresip's recordings of what it heard, as duration and RMS of its samples.</summary>
