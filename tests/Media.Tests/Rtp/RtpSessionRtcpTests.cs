@@ -264,6 +264,33 @@ public sealed class RtpSessionRtcpTests
     }
 
     [Fact]
+    public async Task Reports_go_on_while_the_peer_holds_the_call()
+    {
+        using var peer = new RawPeer();
+        await using var session = RtpSession.Open(Fast());
+        session.Start(Pcmu(peer.RtpEndPoint) with { Direction = MediaDirection.SendOnly });
+        var (packets, _) = NextRtcp(peer.Rtcp);
+        Assert.IsType<RtcpReceiverReport>(packets[0]); // no RTP to the holder, so no SR (RFC 3264 §5.1)
+        NextRtcp(peer.Rtcp);
+        Assert.Equal(0, session.PacketsSent);
+    }
+
+    [Fact]
+    public async Task When_rtp_latches_to_another_source_rtcp_goes_to_its_port_plus_one()
+    {
+        using var signalled = new RawPeer();
+        using var behindNat = new RawPeer();
+        await using var session = RtpSession.Open(Fast());
+        session.Start(Pcmu(signalled.RtpEndPoint));
+        var rtp = new RtpPacket { PayloadType = 0, SequenceNumber = 1, Timestamp = 160, Ssrc = 42, Payload = new byte[160] };
+        behindNat.Rtp.SendTo(rtp.ToArray(), SocketFlags.None, session.LocalEndPoint);
+        await WaitUntilAsync(() => session.RemoteEndPoint?.Equals(behindNat.RtpEndPoint) == true, "RTP latches to its source");
+
+        var (packets, _) = NextRtcp(behindNat.Rtcp, p => p[0] is RtcpSenderReport { Reports.Count: 1 });
+        Assert.Equal(42u, ((RtcpSenderReport)packets[0]).Reports[0].Ssrc);
+    }
+
+    [Fact]
     public async Task Disposing_sends_a_bye_for_our_ssrc()
     {
         using var peer = new RawPeer();
