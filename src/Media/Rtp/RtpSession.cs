@@ -15,7 +15,9 @@ namespace Orchestrator.Media.Rtp;
 /// frames with the negotiated G.711 codec, interleaves RFC 4733 digits, and releases received audio
 /// from the jitter buffer, so <see cref="AudioReceived"/> always comes from that one thread, in
 /// order. The paced path writes into reused buffers: nothing is allocated per packet sent.
-/// Thread-safe.
+/// RTCP (RFC 3550) has a second socket on the odd port above and goes out from the same tick every
+/// <see cref="RtpSessionOptions.RtcpInterval"/>; RTCP arriving on the RTP port (rtcp-mux) is read
+/// too. <see cref="RtcpReporter"/> holds what is reported. Thread-safe.
 /// </summary>
 public sealed class RtpSession : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class RtpSession : IAsyncDisposable
     private static readonly TimeSpan FrameDuration = TimeSpan.FromMilliseconds(20);
 
     private readonly Socket _socket;
+    private readonly Socket _rtcpSocket;
     private readonly RtpSessionOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private readonly PlaybackQueue _playback;
@@ -48,17 +51,22 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly short[] _wireFrame = new short[FrameSamples];
     private IDisposable? _tick;
     private bool _disposed;
+    private TimeSpan _nextRtcp;
 
     // Receive side, under _receiveGate.
     private DtmfReceiver? _dtmfReceiver;
     private IPEndPoint? _remote;
     private RtpAvpNegotiation? _negotiation;
-    private Task? _receiveLoop;
-    private long _packetsSent, _packetsReceived, _bytesReceived, _framesDecoded;
+    private Task? _receiveLoop, _rtcpReceiveLoop;
+    private readonly RtcpReporter _rtcp = new();
+    private IPEndPoint? _rtcpLatched; // where the peer's reports come from, which is where it reads ours
+    private bool _rtcpLatchedToRtpPort;
+    private long _packetsSent, _packetsReceived, _bytesReceived, _framesDecoded, _rtcpSent;
 
-    private RtpSession(Socket socket, RtpSessionOptions options)
+    private RtpSession(Socket socket, Socket rtcpSocket, RtpSessionOptions options)
     {
         _socket = socket;
+        _rtcpSocket = rtcpSocket;
         _options = options;
         PcmSampleRate = options.PcmSampleRate;
         _playback = new PlaybackQueue(PcmSampleRate / 50);
@@ -70,9 +78,13 @@ public sealed class RtpSession : IAsyncDisposable
         _received = new ReceivedAudio(options.JitterBuffer);
         _deliver = Deliver;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        LocalRtcpEndPoint = (IPEndPoint)rtcpSocket.LocalEndPoint!;
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Where the peer's RTCP is read besides <see cref="LocalEndPoint"/>: always its port + 1 (RFC 3550 §11).</summary>
+    public IPEndPoint LocalRtcpEndPoint { get; }
 
     /// <summary>Rate of the PCM in <see cref="SendAudio"/> and <see cref="AudioReceived"/> (see <see cref="RtpSessionOptions.PcmSampleRate"/>).</summary>
     public int PcmSampleRate { get; }
@@ -83,6 +95,15 @@ public sealed class RtpSession : IAsyncDisposable
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
     public long FramesDecoded => Interlocked.Read(ref _framesDecoded);
+
+    /// <summary>Packet counts, loss and jitter both ways, and the round trip, as of now.</summary>
+    public RtpCallStatistics Statistics
+    {
+        get
+        {
+            lock (_receiveGate) return _rtcp.Snapshot(PacketsSent, PacketsReceived, Interlocked.Read(ref _rtcpSent));
+        }
+    }
 
     /// <summary>Samples of queued audio sent so far (silence padding and idle silence not counted): a playback position.</summary>
     public long AudioSamplesSent => _playback.Sent;
@@ -98,23 +119,40 @@ public sealed class RtpSession : IAsyncDisposable
 
     public event Action<char>? DtmfReceived;
 
-    /// <summary>Binds a socket on an even port of the configured range (or any port).</summary>
+    /// <summary>Binds an even port of the configured range (or one the OS picks) for RTP and the odd port above it for RTCP.</summary>
     public static RtpSession Open(RtpSessionOptions? options = null)
     {
         options ??= new RtpSessionOptions();
         if (options.PcmSampleRate is not (8000 or 16000))
             throw new ArgumentException($"PcmSampleRate must be 8000 or 16000, not {options.PcmSampleRate}", nameof(options));
+        if (options.RtcpInterval <= TimeSpan.Zero)
+            throw new ArgumentException($"RtcpInterval must be positive, not {options.RtcpInterval}", nameof(options));
         if (options.PortMin <= 0)
-            return new RtpSession(Bind(options.BindAddress, 0)!, options);
+        {
+            // The OS picks any port, odd half the time, or one whose neighbour is taken: ask again.
+            for (int attempt = 0; attempt < 100; attempt++)
+                if (BindPair(options.BindAddress, 0) is var (rtp, rtcp)) return new RtpSession(rtp, rtcp, options);
+            throw new IOException("no free even/odd RTP/RTCP port pair from the OS");
+        }
         int first = options.PortMin + (options.PortMin & 1);
         int slots = Math.Max(1, (options.PortMax - first) / 2 + 1);
         int start = Random.Shared.Next(slots);
         for (int n = 0; n < slots; n++)
         {
             int port = first + 2 * ((start + n) % slots);
-            if (Bind(options.BindAddress, port) is { } socket) return new RtpSession(socket, options);
+            if (BindPair(options.BindAddress, port) is var (rtp, rtcp)) return new RtpSession(rtp, rtcp, options);
         }
         throw new IOException($"no free RTP port in {options.PortMin}-{options.PortMax}");
+    }
+
+    /// <summary>An even RTP port (0: the OS's choice, kept only if even) and the RTCP port above it, or null.</summary>
+    private static (Socket Rtp, Socket Rtcp)? BindPair(IPAddress address, int port)
+    {
+        if (Bind(address, port) is not { } rtp) return null;
+        int bound = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+        if ((bound & 1) == 0 && Bind(address, bound + 1) is { } rtcp) return (rtp, rtcp);
+        rtp.Dispose();
+        return null;
     }
 
     private static Socket? Bind(IPAddress address, int port)
@@ -144,6 +182,8 @@ public sealed class RtpSession : IAsyncDisposable
             lock (_receiveGate)
             {
                 bool codecChanged = _negotiation?.Codec.PayloadType != negotiation.Codec.PayloadType;
+                // A new address from a re-INVITE outranks what the old one's reports came from.
+                if (!negotiation.Remote.Equals(_negotiation?.Remote)) _rtcpLatched = null;
                 _negotiation = negotiation;
                 _remote = negotiation.Remote;
                 if (codecChanged)
@@ -160,10 +200,13 @@ public sealed class RtpSession : IAsyncDisposable
             if (_tick is null)
             {
                 _pacerOrigin = _clock.Elapsed;
+                // The first report comes after half an interval (RFC 3550 §6.2), for a quick first RTT.
+                _nextRtcp = _pacerOrigin + RtcpDelay() / 2;
                 _tick = _options.Scheduler.Register(Tick);
             }
         }
         _receiveLoop ??= Task.Run(ReceiveLoopAsync);
+        _rtcpReceiveLoop ??= Task.Run(RtcpReceiveLoopAsync);
     }
 
     /// <summary>Queues mono PCM at <see cref="PcmSampleRate"/> to send; it goes out in 20 ms frames at real-time pace.
@@ -215,10 +258,62 @@ public sealed class RtpSession : IAsyncDisposable
                 // played to no one; the pacer restarts so the resume is not a burst of missed frames.
                 _pacer.Restart();
                 _pacerOrigin = now;
-                return;
             }
-            for (int i = 0; i < due; i++) SendOneFrame(remote, telephoneEvent);
+            else
+            {
+                for (int i = 0; i < due; i++) SendOneFrame(remote, telephoneEvent);
+            }
+            // RTCP goes on through a hold (RFC 3264 §5.1): it is how each side knows the other is there.
+            if (now >= _nextRtcp)
+            {
+                _nextRtcp = now + RtcpDelay();
+                SendRtcp(bye: false);
+            }
         }
+    }
+
+    private TimeSpan RtcpDelay() => _options.RtcpInterval * (0.5 + Random.Shared.NextDouble());
+
+    /// <summary>Under the send lock. Builds the compound (this may allocate: it is once per interval) and sends it.</summary>
+    private void SendRtcp(bool bye)
+    {
+        if (_packetizer is not { } packetizer) return;
+        byte[] compound;
+        IPEndPoint? destination;
+        bool viaRtpPort;
+        lock (_receiveGate)
+        {
+            (destination, viaRtpPort) = RtcpDestination();
+            if (destination is null) return;
+            var wallClock = DateTimeOffset.UtcNow;
+            double nowMs = _clock.Elapsed.TotalMilliseconds;
+            compound = bye ? _rtcp.CreateGoodbye(packetizer, wallClock, nowMs) : _rtcp.CreateReport(packetizer, wallClock, nowMs);
+        }
+        try
+        {
+            (viaRtpPort ? _socket : _rtcpSocket).SendTo(compound, SocketFlags.None, destination);
+            Interlocked.Increment(ref _rtcpSent);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Under the receive lock. Where the peer's reports came from if any did (symmetric RTCP, and how
+    /// an rtcp-mux peer that did not say so is found); else with rtcp-mux the RTP destination; else
+    /// next to a latched RTP source, which is the NAT's mapping and not the SDP's; else the SDP's.
+    /// </summary>
+    private (IPEndPoint? Destination, bool ViaRtpPort) RtcpDestination()
+    {
+        if (_rtcpLatched is { } latched) return (latched, _rtcpLatchedToRtpPort);
+        if (_negotiation is not { } negotiation || _remote is not { } remote) return (null, false);
+        if (negotiation.RtcpMux) return (remote, true);
+        if (remote.Equals(negotiation.Remote)) return (negotiation.RemoteRtcp, false);
+        return (new IPEndPoint(remote.Address, Math.Min(remote.Port + 1, IPEndPoint.MaxPort)), false);
     }
 
     private void SendOneFrame(IPEndPoint remote, int? telephoneEvent)
@@ -290,10 +385,34 @@ public sealed class RtpSession : IAsyncDisposable
         return ValueTask.CompletedTask;
     }, onSocketError: null, _stop.Token);
 
+    private Task RtcpReceiveLoopAsync() => UdpReceiveLoop.RunAsync(_rtcpSocket, 2048, (datagram, source) =>
+    {
+        OnRtcp(datagram.AsSpan(), source, viaRtpPort: false);
+        return ValueTask.CompletedTask;
+    }, onSocketError: null, _stop.Token);
+
+    private void OnRtcp(ReadOnlySpan<byte> data, IPEndPoint source, bool viaRtpPort)
+    {
+        lock (_receiveGate)
+        {
+            if (!_rtcp.OnRtcp(data, _packetizer?.Ssrc, DateTimeOffset.UtcNow, _clock.Elapsed.TotalMilliseconds)) return;
+            if (_options.LatchToSource)
+            {
+                _rtcpLatched = source;
+                _rtcpLatchedToRtpPort = viaRtpPort;
+            }
+        }
+    }
+
     private void OnDatagram(ReadOnlySpan<byte> data, IPEndPoint source)
     {
-        // RTCP on the RTP port (rtcp-mux peers) is ignored; only RTP is played.
-        if (!RtpPacket.LooksLikeRtp(data) || data[1] is >= 192 and <= 223) return;
+        // RFC 5761 §4: on one port, RTCP's packet types 192–223 are no RTP payload type in use.
+        if (RtcpCompoundPacket.LooksLikeRtcp(data))
+        {
+            OnRtcp(data, source, viaRtpPort: true);
+            return;
+        }
+        if (!RtpPacket.LooksLikeRtp(data)) return;
         if (!RtpPacket.TryParse(data, out var packet, out _)) return;
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _bytesReceived, packet.Payload.Length);
@@ -302,6 +421,7 @@ public sealed class RtpSession : IAsyncDisposable
         lock (_receiveGate)
         {
             if (_options.LatchToSource && !source.Equals(_remote)) _remote = source;
+            _rtcp.OnRtp(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, _clock.Elapsed.TotalMilliseconds);
             if (_dtmfReceiver is not null && packet.PayloadType == _dtmfReceiver.PayloadType)
                 digit = _dtmfReceiver.Process(packet);
             else audio = _negotiation is not null && packet.PayloadType == _negotiation.Codec.PayloadType;
@@ -329,16 +449,22 @@ public sealed class RtpSession : IAsyncDisposable
             if (_disposed) return;
             _disposed = true;
             _tick?.Dispose();
+            // Best effort: a peer that misses the BYE times the source out instead (RFC 3550 §6.3.5).
+            SendRtcp(bye: true);
             _codec?.Dispose();
         }
         _stop.Cancel();
         _socket.Dispose();
-        try
+        _rtcpSocket.Dispose();
+        foreach (var loop in new[] { _receiveLoop, _rtcpReceiveLoop })
         {
-            if (_receiveLoop is not null) await _receiveLoop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                if (loop is not null) await loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
         _stop.Dispose();
     }

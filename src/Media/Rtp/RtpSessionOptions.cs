@@ -7,7 +7,7 @@ public sealed record RtpSessionOptions
 {
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
 
-    /// <summary>Inclusive even-port range to pick from; 0/0 lets the OS choose.</summary>
+    /// <summary>Inclusive even-port range to pick the RTP port from; RTCP takes the odd port above it. 0/0 lets the OS choose.</summary>
     public int PortMin { get; init; }
 
     public int PortMax { get; init; }
@@ -25,6 +25,12 @@ public sealed record RtpSessionOptions
     /// pipeline's rate, which the session resamples to and from so no layer above does.
     /// </summary>
     public int PcmSampleRate { get; init; } = 8000;
+
+    /// <summary>
+    /// Mean time between our RTCP reports; each wait is randomised to 0.5–1.5 × this (RFC 3550 §6.2)
+    /// so calls started together do not report in step.
+    /// </summary>
+    public TimeSpan RtcpInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The threads that pace every call's audio; one per core by default, each call on one of them.</summary>
     public WebRtc.MediaTickScheduler Scheduler { get; init; } = WebRtc.MediaTickScheduler.Shared;

@@ -5,16 +5,24 @@ namespace Orchestrator.Media.Sdp;
 
 /// <summary>The outcome of a plain RTP/AVP negotiation: where to send, which codec, DTMF payload type.</summary>
 /// <param name="Direction">The peer's direction, from its side: sendonly means it holds the call (RFC 3264 §8.4).</param>
-public sealed record RtpAvpNegotiation(IPEndPoint Remote, SdpCodec Codec, int? TelephoneEventPayloadType, MediaDirection Direction)
+/// <param name="RtcpMux">The peer multiplexes RTCP on its RTP port (RFC 5761 <c>a=rtcp-mux</c>).</param>
+/// <param name="RtcpEndPoint">The peer's RFC 3605 <c>a=rtcp</c> address, when it is not the RTP port + 1.</param>
+public sealed record RtpAvpNegotiation(IPEndPoint Remote, SdpCodec Codec, int? TelephoneEventPayloadType, MediaDirection Direction,
+    bool RtcpMux = false, IPEndPoint? RtcpEndPoint = null)
 {
     /// <summary>Whether the peer wants our media: not while it holds the call (sendonly) or is inactive.</summary>
     public bool PeerReceives => Direction is MediaDirection.SendRecv or MediaDirection.RecvOnly;
+
+    /// <summary>Where the peer reads RTCP: its RTP port when muxing, else <c>a=rtcp</c>, else the RTP port + 1 (RFC 3550 §11).</summary>
+    public IPEndPoint RemoteRtcp => RtcpMux ? Remote : RtcpEndPoint ?? new IPEndPoint(Remote.Address, Math.Min(Remote.Port + 1, IPEndPoint.MaxPort));
 }
 
 /// <summary>
 /// Offer/answer for SIP peers: plain RTP/AVP with PCMU, PCMA and telephone-event/8000, as SIPp and
 /// most PBXes expect. Our offers are sendrecv; an answer mirrors the offer's direction (RFC 3264 §6.1),
-/// so a hold (sendonly) is answered recvonly and an inactive offer inactive.
+/// so a hold (sendonly) is answered recvonly and an inactive offer inactive. Our offers do not
+/// propose rtcp-mux; an offer that does is answered with it (RFC 5761 §5.1.1), since the session
+/// reads RTCP on either port.
 /// </summary>
 public static class SipSdp
 {
@@ -34,6 +42,7 @@ public static class SipSdp
         var maps = new List<SdpRtpMap> { new(negotiation.Codec.PayloadType, negotiation.Codec.Name, 8000) };
         if (negotiation.TelephoneEventPayloadType is int te) maps.Add(new SdpRtpMap(te, "telephone-event", 8000));
         answer = Build(address, port, sessionId, 1, maps, AnswerDirection(negotiation.Direction));
+        answer.Media[0].RtcpMux = negotiation.RtcpMux;
         return true;
     }
 
@@ -87,9 +96,21 @@ public static class SipSdp
             return false;
         }
         var direction = audio.Direction ?? sdp.Attributes.Select(a => a.Value is null ? SdpNames.ReadDirection(a.Name) : null).FirstOrDefault(d => d is not null) ?? MediaDirection.SendRecv;
-        negotiation = new RtpAvpNegotiation(new IPEndPoint(address, audio.Port), codec, dtmf, direction);
+        var rtcp = audio.GetAttributes("rtcp").Select(a => ReadRtcpAttribute(a.Value, address)).FirstOrDefault(e => e is not null);
+        negotiation = new RtpAvpNegotiation(new IPEndPoint(address, audio.Port), codec, dtmf, direction, audio.RtcpMux, rtcp);
         error = "";
         return true;
+    }
+
+    /// <summary>RFC 3605: <c>a=rtcp:&lt;port&gt; [IN IP4|IP6 &lt;address&gt;]</c>; the address defaults to the media's. Null if unreadable.</summary>
+    private static IPEndPoint? ReadRtcpAttribute(string? value, IPAddress mediaAddress)
+    {
+        var parts = (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is 0 or > IPEndPoint.MaxPort)
+            return null;
+        var address = mediaAddress;
+        if (parts.Length >= 4 && parts[1] == "IN" && IPAddress.TryParse(parts[3], out var explicitAddress)) address = explicitAddress;
+        return new IPEndPoint(address, port);
     }
 
     private static SessionDescription Build(IPAddress address, int port, ulong sessionId, ulong version, List<SdpRtpMap> maps, MediaDirection direction)
