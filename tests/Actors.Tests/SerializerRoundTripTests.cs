@@ -69,6 +69,8 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
             new ToolCallCompleted("t1", JsonValue.Create("fallback"), "timeout", at),
             new SilenceDetected(2, at),
             new DialogueAdvanced("{\"s\":1}"),
+            new MediaStatisticsRecorded(new MediaStatistics { PacketsSent = 450, PacketsReceived = 440, PacketsLost = 2, JitterMs = 1.25,
+                RemotePacketsLost = 0, RemoteFractionLost = 0.0039, RoundTripMs = 0.4, RtcpReportsReceived = 2, RtcpReportsSent = 3 }),
             new Ended(FinishReasons.UserTerminated, ResultStatuses.Completed, null, at),
             new ResultStored(at),
             new DialGateAnswer(false, "full", TimeSpan.FromMilliseconds(250)),

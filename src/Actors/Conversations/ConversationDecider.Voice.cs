@@ -37,6 +37,7 @@ public sealed partial class ConversationDecider
         VoiceEvents.UserSpeechFinal speech when string.IsNullOrWhiteSpace(speech.Text) => Decision.Do(runtime, [.. SilenceTimer(state)]),
         VoiceEvents.UserSpeechFinal speech => UserTurnArrived(state, runtime, speech.Text, speech.StartedAt, speech.EndedAt),
         VoiceEvents.DtmfReceived dtmf => OnDtmf(state, runtime, dtmf, now),
+        VoiceEvents.MediaStatisticsUpdated update => Decision.None(state.IsEnded ? runtime : runtime with { LatestMedia = update.Statistics }),
         DtmfFlush => FlushDtmf(state, runtime, now),
         VoiceEvents.SpeechFinished finished => OnSpeechFinished(state, runtime, finished),
         _ => throw new ArgumentException($"A conversation cannot decide on {input.GetType().Name}", nameof(input)),

@@ -15,7 +15,10 @@ namespace Orchestrator.Actors.Conversations;
 /// </summary>
 public sealed partial class ConversationDecider(ConversationSettings settings)
 {
-    public Decision Decide(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) => input switch
+    public Decision Decide(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) =>
+        ConversationDecisions.KeepMediaStatistics(state, DecideInput(state, runtime, input, now));
+
+    private Decision DecideInput(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) => input switch
     {
         Start start => OnStart(state, runtime, start, now),
         Open => OnOpen(state, runtime, now),

@@ -22,6 +22,20 @@ public static class ConversationDecisions
             errorMessage, now);
 
     /// <summary>
+    /// Whatever ends a call records the media's latest figures just before its <see cref="Ended"/>, so
+    /// the result keeps them; a conversation that ends on its own (hang-up, time-out, tool) need not know.
+    /// </summary>
+    public static Decision KeepMediaStatistics(ConversationState state, Decision decision)
+    {
+        if (decision.Runtime.LatestMedia is not { } media || state.MediaStatistics is not null) return decision;
+        int end = -1;
+        for (int i = 0; i < decision.Events.Length && end < 0; i++)
+            if (decision.Events[i] is Ended) end = i;
+        if (end < 0) return decision;
+        return decision with { Events = decision.Events.Insert(end, new MediaStatisticsRecorded(media)) };
+    }
+
+    /// <summary>
     /// The events of one dialogue step: the state change first (so a crash after it never
     /// replays the input), then what the agent said and asked for, in order.
     /// </summary>

@@ -86,6 +86,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         Command<VoiceEvents.UserSpeechFinal>(Decide);
         Command<VoiceEvents.DtmfReceived>(Decide);
         Command<VoiceEvents.SpeechFinished>(Decide);
+        Command<VoiceEvents.MediaStatisticsUpdated>(Decide);
         Command<GetStatus>(_ =>
         {
             Sender.Tell(StatusReply());

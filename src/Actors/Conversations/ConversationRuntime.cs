@@ -1,3 +1,4 @@
+using Orchestrator.Messages.Results;
 namespace Orchestrator.Actors.Conversations;
 
 /// <summary>
@@ -19,6 +20,8 @@ public sealed record ConversationRuntime
     public TimeSpan ResultBackoff { get; init; }
     /// <summary>Voice: the reply of the step in flight is being spoken sentence by sentence as it streams.</summary>
     public StreamedSpeech? Streamed { get; init; }
+    /// <summary>Phone calls: the media's latest figures, recorded when the conversation ends.</summary>
+    public MediaStatistics? LatestMedia { get; init; }
 
     public static ConversationRuntime Initial(ConversationSettings settings) => new() { ResultBackoff = settings.ResultRetryBackoff };
 }

@@ -32,6 +32,7 @@ public sealed record ConversationState : IOrchestratorMessage
     public bool ResultStored { get; init; }
     /// <summary>The post-call analysis once filled (after the end, before the result is stored).</summary>
     public JsonObject? PostCallAnalysis { get; init; }
+    public MediaStatistics? MediaStatistics { get; init; }
 
     public bool IsStarted => Agent is not null;
     public bool IsEnded => End is not null;
@@ -79,6 +80,7 @@ public sealed record ConversationState : IOrchestratorMessage
             DialogueState = e.State,
             PendingInputs = PendingInputs.IsEmpty ? PendingInputs : PendingInputs.RemoveAt(0),
         },
+        MediaStatisticsRecorded e => this with { MediaStatistics = e.Statistics },
         Ended e => this with { End = e, PendingInputs = [] },
         Messages.Conversations.ConversationEvents.ResultStored => this with { ResultStored = true },
         AnalysisFilled e => this with { PostCallAnalysis = e.Analysis },
@@ -121,6 +123,7 @@ public sealed record ConversationState : IOrchestratorMessage
             CallId = Call?.CallId,
             CampaignId = Call?.CampaignId,
             Attempt = Call?.Attempt,
+            MediaStatistics = MediaStatistics,
         };
     }
 }

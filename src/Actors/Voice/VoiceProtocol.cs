@@ -59,6 +59,9 @@ public static class VoiceEvents
 
     public sealed record DtmfReceived(char Digit);
 
+    /// <summary>The media's figures so far (phone calls: every second, and once more as the media ends).</summary>
+    public sealed record MediaStatisticsUpdated(Orchestrator.Messages.Results.MediaStatistics Statistics);
+
     /// <summary>
     /// A line finished playing, fully or cut short (barge-in, StopSpeaking). PlayedText is the part
     /// the caller actually heard (by played duration), so the transcript can keep only that.

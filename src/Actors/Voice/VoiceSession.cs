@@ -42,6 +42,9 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
     // Listening.
     private readonly Endpointer _endpointer;
     private sealed record AudioGapTick;
+    private sealed record StatisticsTick;
+    private const string StatisticsTimer = "media-statistics";
+    private static readonly TimeSpan StatisticsEvery = TimeSpan.FromSeconds(1);
     private const string GapTimer = "audio-gap";
     private static readonly TimeSpan GapCheck = TimeSpan.FromMilliseconds(60);
     private long _lastAudioAt;
@@ -176,6 +179,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         Receive<PeerFailed>(m => OnFailed(m.Failure));
         Receive<AudioIn>(m => OnAudio(m.Samples));
         Receive<AudioGapTick>(_ => FillAudioGap());
+        Receive<StatisticsTick>(_ => ReportStatistics());
         Receive<DtmfIn>(m => _parent.Tell(new VoiceEvents.DtmfReceived(m.Digit)));
 
         Receive<StreamReady>(OnStreamReady);
@@ -217,6 +221,13 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         _log.Info("media connected: {0}", m.Connection.Description);
         _parent.Tell(new VoiceEvents.MediaConnected());
         if (_lines.Count > 0) StartPolling();
+        if (_leg?.Statistics is not null) Timers.StartPeriodicTimer(StatisticsTimer, new StatisticsTick(), StatisticsEvery);
+    }
+
+    /// <summary>The conversation keeps the latest figures and records them when it ends.</summary>
+    private void ReportStatistics()
+    {
+        if (_leg?.Statistics is { } statistics) _parent.Tell(new VoiceEvents.MediaStatisticsUpdated(statistics));
     }
 
     private void OnFailed(MediaLegFailure failure)
@@ -225,6 +236,8 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         _mediaEnded = true;
         bool remoteHungUp = _connected && failure.RemoteHungUp;
         _log.Info("media failed ({0}): {1}", _connected ? "after connect" : "before connect", failure.Reason);
+        Timers.Cancel(StatisticsTimer);
+        if (_connected) ReportStatistics(); // the figures as the far end hung up, before the end they cause
         _parent.Tell(new VoiceEvents.MediaFailed(failure.Reason, !_connected, remoteHungUp, failure.FinishReason, failure.Kind));
         CutAll();
         ReleaseLeg();

@@ -44,6 +44,7 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly FramePacer _pacer = new(FrameDuration, maxBurst: 5);
     private TimeSpan _pacerOrigin;
     private bool _idle = true;
+    private bool _resumeTalkspurt; // the first packet after a hold carries the marker bit
     private bool _alaw;
     private IAudioCodec? _codec;
     private RtpPacketizer? _packetizer;
@@ -255,12 +256,21 @@ public sealed class RtpSession : IAsyncDisposable
             if (held)
             {
                 // Nothing is sent while the peer holds the call, and playback waits rather than being
-                // played to no one; the pacer restarts so the resume is not a burst of missed frames.
-                _pacer.Restart();
-                _pacerOrigin = now;
+                // played to no one. The stream's clock goes on (RFC 3550 §5.1: timestamps follow the
+                // sampling instant), so the resume is a new talkspurt and not a jitter spike at the peer.
+                if (due > 0)
+                {
+                    _packetizer.Skip(due * FrameSamples);
+                    _resumeTalkspurt = true;
+                }
             }
             else
             {
+                if (_resumeTalkspurt && due > 0)
+                {
+                    _packetizer.StartTalkspurt();
+                    _resumeTalkspurt = false;
+                }
                 for (int i = 0; i < due; i++) SendOneFrame(remote, telephoneEvent);
             }
             // RTCP goes on through a hold (RFC 3264 §5.1): it is how each side knows the other is there.

@@ -42,6 +42,9 @@ public static class ConversationEvents
     /// <summary>The dialogue consumed its oldest pending input and moved to State.</summary>
     public sealed record DialogueAdvanced(string State) : IOrchestratorMessage;
 
+    /// <summary>The call's media figures as it ended, recorded just before <see cref="Ended"/> so the result keeps them.</summary>
+    public sealed record MediaStatisticsRecorded(Orchestrator.Messages.Results.MediaStatistics Statistics) : IOrchestratorMessage;
+
     public sealed record Ended(string FinishReason, string Status, string? ErrorMessage, DateTimeOffset At) : IOrchestratorMessage;
 
     /// <summary>The result reached the result store; the entity may passivate.</summary>

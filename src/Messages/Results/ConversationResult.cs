@@ -25,6 +25,9 @@ public sealed record ConversationResult
     public string? CampaignId { get; init; }
     /// <summary>Which dial attempt of <see cref="CallId"/> this was, from 1.</summary>
     public int? Attempt { get; init; }
+    /// <summary>Phone calls: the RTP and RTCP figures as the call ended; absent for chats and web calls.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public MediaStatistics? MediaStatistics { get; init; }
 }
 
 public sealed record TranscriptEntry(string Speaker, string Text, DateTimeOffset StartTime, DateTimeOffset EndTime);

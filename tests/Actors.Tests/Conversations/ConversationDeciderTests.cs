@@ -260,4 +260,30 @@ public sealed class ConversationDeciderTests
         Assert.Equal(new SaveResult(), effects[^1]);
         Assert.Contains(new StopVoice(), effects);
     }
+    [Fact]
+    public void A_call_that_ends_records_the_media_figures_just_before_its_end_and_the_result_keeps_them()
+    {
+        var state = Started(CallTypes.OnPhone, "+15550100");
+        var first = new MediaStatistics { PacketsSent = 100, PacketsReceived = 90, RtcpReportsReceived = 1, RoundTripMs = 0.4 };
+        var latest = first with { PacketsSent = 150, PacketsReceived = 140 };
+        var runtime = Runtime with { Media = MediaPhase.Connected };
+
+        // Updates only move the runtime: nothing is journaled per second.
+        var update = _decider.Decide(state, runtime, new VoiceEvents.MediaStatisticsUpdated(first), T0);
+        Assert.Empty(update.Events);
+        update = _decider.Decide(state, update.Runtime, new VoiceEvents.MediaStatisticsUpdated(latest), T0);
+        Assert.Equal(latest, update.Runtime.LatestMedia);
+
+        var end = _decider.Decide(state, update.Runtime, new MaxDurationReached(), T0.AddSeconds(5));
+        var recorded = end.Events.Select((e, i) => (e, i)).Single(x => x.e is MediaStatisticsRecorded);
+        Assert.IsType<Ended>(end.Events[recorded.i + 1]);
+        Assert.Equal(latest, ((MediaStatisticsRecorded)recorded.e).Statistics);
+        var ended = Apply(state, end);
+        Assert.Equal(latest, ended.ToResult(T0.AddSeconds(5)).MediaStatistics);
+
+        // After the end, late figures change nothing; a chat has none.
+        var late = _decider.Decide(ended, end.Runtime, new VoiceEvents.MediaStatisticsUpdated(latest with { PacketsSent = 999 }), T0.AddSeconds(6));
+        Assert.Empty(late.Events);
+        Assert.Null(Apply(Started(), _decider.Decide(Started(), Runtime, new Terminate("c1"), T0)).ToResult(T0).MediaStatistics);
+    }
 }

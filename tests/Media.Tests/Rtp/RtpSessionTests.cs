@@ -97,6 +97,42 @@ public sealed class RtpSessionTests
         Assert.NotEmpty(heard);
     }
 
+    [Fact]
+    public async Task After_a_hold_the_stream_resumes_with_a_marker_and_timestamps_that_kept_the_time()
+    {
+        using var peer = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        peer.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var toPeer = new RtpAvpNegotiation((System.Net.IPEndPoint)peer.LocalEndPoint!, new SdpCodec("PCMU", 0, 8000, 1), null, MediaDirection.SendRecv);
+        await using var ours = RtpSession.Open(new RtpSessionOptions { SendSilenceWhenIdle = true });
+        var buffer = new byte[1500];
+        async Task<RtpPacket> NextAsync()
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            while (true)
+            {
+                int n = await peer.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, cts.Token);
+                if (!RtcpCompoundPacket.LooksLikeRtcp(buffer.AsSpan(0, n))) return RtpPacket.Parse(buffer.AsSpan(0, n));
+            }
+        }
+
+        ours.Start(toPeer);
+        RtpPacket last = await NextAsync();
+        for (int i = 0; i < 10; i++) last = await NextAsync();
+        ours.Start(toPeer with { Direction = MediaDirection.SendOnly });
+        var heldFor = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(600);
+        while (peer.Available > 0) last = await NextAsync(); // what was on its way before the hold
+        ours.Start(toPeer);
+        var first = await NextAsync();
+        double held = heldFor.Elapsed.TotalSeconds;
+
+        Assert.True(first.Marker, "the first packet after the hold starts a talkspurt");
+        Assert.Equal((ushort)(last.SequenceNumber + 1), first.SequenceNumber); // no packet was sent, none is missing
+        double advanced = (first.Timestamp - last.Timestamp) / 8000.0;
+        Assert.InRange(advanced, 0.5, held + 0.1); // the stream's clock went on through the hold
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(44100)]

@@ -70,7 +70,7 @@ public sealed class BaresipProcess : IAsyncDisposable
             "rtp_stats yes",
             "rtcp_mux no",
             "module_path /usr/lib/baresip/modules",
-            "module g711.so", "module sndfile.so", "module aufile.so", "module alsa.so",
+            "module g711.so", "module sndfile.so", "module aufile.so", "module alsa.so", "module rtcpsummary.so",
             "module_tmp uuid.so", "module_tmp account.so",
             "module_app menu.so", "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort}",
@@ -158,6 +158,18 @@ public sealed class BaresipProcess : IAsyncDisposable
     public (int Sent, int Received)? LastCallPackets()
     {
         var matches = System.Text.RegularExpressions.Regex.Matches(Output, @"packets:\s+(\d+)\s+(\d+)");
+        if (matches.Count == 0) return null;
+        var last = matches[^1];
+        return (int.Parse(last.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(last.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// What the RTCP of its last ended call told baresip (the <c>pkt.report</c> row of its statistics):
+    /// packets of its stream as our reports put it, and of ours as our sender reports counted them.
+    /// </summary>
+    public (int Transmit, int Receive)? LastCallRtcpReported()
+    {
+        var matches = System.Text.RegularExpressions.Regex.Matches(Output, @"pkt\.report:\s+(\d+)\s+(\d+)");
         if (matches.Count == 0) return null;
         var last = matches[^1];
         return (int.Parse(last.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(last.Groups[2].Value, CultureInfo.InvariantCulture));

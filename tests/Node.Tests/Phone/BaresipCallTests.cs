@@ -185,37 +185,53 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task On_hold_the_callee_is_sent_nothing_and_after_the_resume_is_sent_the_agent_again()
+    public async Task On_hold_nothing_is_sent_to_the_callee_and_after_the_resume_the_agent_is_heard_again_and_rtcp_goes_both_ways()
     {
         const int PacketsPerSecond = 50; // 20 ms G.711 frames
         await using var baresip = await BaresipProcess.StartAsync(await SilenceAsync(), "2005");
-        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip, maxDurationSeconds: 30));
-        await DialAsync(client, "2005");
+        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip, maxDurationSeconds: 40));
+        var id = await DialAsync(client, "2005");
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
         await baresip.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(5));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.True(baresip.DecodedBytes() > 0, "baresip heard nothing before the hold");
 
         // baresip's hold re-INVITE offers sendonly; we answer recvonly and stop sending.
         var holdAt = clock.Elapsed;
         await baresip.CommandAsync("hold");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(6));
         var resumeAt = clock.Elapsed;
         await baresip.CommandAsync("resume");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var endAt = clock.Elapsed;
         await client.TerminateAsync();
         await baresip.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
-        var closedAt = clock.Elapsed;
+        var result = await fixture.Node.WaitForResultAsync(id, TimeSpan.FromSeconds(10));
 
-        // baresip counts what reached it outside its hold (it ignores what comes while it holds, and its recording
-        // stops at a re-INVITE): what it got after the resume shows the agent is heard again.
+        double talking = (holdAt + (endAt - resumeAt)).TotalSeconds;
+        var media = result["mediaStatistics"] ?? throw new Xunit.Sdk.XunitException("the result has no mediaStatistics: " + result.ToJsonString());
+        output.WriteLine($"{talking:F1} s off hold, {(resumeAt - holdAt).TotalSeconds:F1} s on hold; ours: {media.ToJsonString()}");
+        // What we sent, by our count (the figures are at most a second old at the end): only while not on hold.
+        // Sent all along it would be six seconds' worth more.
+        long sent = media["packetsSent"]!.GetValue<long>();
+        Assert.InRange(sent, (long)(PacketsPerSecond * (talking - 2.5)), (long)(PacketsPerSecond * (talking + 1)));
+
+        // baresip counts what reached it outside its hold (it ignores what comes while it holds, and its
+        // recording stops at a re-INVITE): what it got after the resume shows the agent is heard again.
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (baresip.LastCallPackets() is null && DateTime.UtcNow < deadline) await Task.Delay(100);
         var (_, received) = baresip.LastCallPackets() ?? throw new Xunit.Sdk.XunitException("baresip printed no call statistics:\n" + baresip.Tail(3000));
-        double talking = (holdAt + (closedAt - resumeAt)).TotalSeconds;
-        output.WriteLine($"baresip received {received} packets; {talking:F1} s not on hold, {(resumeAt - holdAt).TotalSeconds:F1} s on hold");
-        Assert.InRange(received, (int)(PacketsPerSecond * (talking - 1.5)), (int)(PacketsPerSecond * (talking + 1)));
+        output.WriteLine($"baresip received {received} packets");
+        Assert.InRange(received, (int)(PacketsPerSecond * (talking - 2.5)), (int)(PacketsPerSecond * (talking + 1.5)));
+
+        // RTCP both ways: baresip's reports reached us (with a round trip from our sender reports), ours reached it.
+        Assert.True(media["rtcpReportsReceived"]!.GetValue<long>() >= 1, "no RTCP report from baresip");
+        Assert.True(media["rtcpReportsSent"]!.GetValue<long>() >= 2, "we sent no RTCP");
+        Assert.NotNull(media["roundTripMs"]);
+        var reported = baresip.LastCallRtcpReported() ?? throw new Xunit.Sdk.XunitException("baresip printed no RTCP figures:\n" + baresip.Tail(3000));
+        output.WriteLine($"baresip's RTCP figures: {reported}");
+        Assert.True(reported.Transmit > 0 && reported.Receive > 0, $"baresip read none of our reports: {reported}");
     }
 
     /// <summary>The longest of baresip's recordings of what it heard, as duration and RMS of its samples.</summary>

@@ -30,6 +30,9 @@ public interface IMediaLeg : IAsyncDisposable
     MediaLegCleared ClearPlayback();
 
     void SendDtmf(char digit);
+
+    /// <summary>The media's figures so far, for the result; null where the leg keeps none.</summary>
+    Orchestrator.Messages.Results.MediaStatistics? Statistics => null;
 }
 
 public sealed record MediaLegConnected(string Description);

@@ -110,6 +110,23 @@ public sealed class SipMediaLeg : IMediaLeg
 
     public void SendDtmf(char digit) => _media.SendDtmf(digit);
 
+    public Orchestrator.Messages.Results.MediaStatistics Statistics
+    {
+        get
+        {
+            var s = _media.Statistics;
+            return new()
+            {
+                PacketsSent = s.PacketsSent, PacketsReceived = s.PacketsReceived, PacketsLost = s.PacketsLost,
+                JitterMs = Math.Round(s.JitterMs, 2), RemotePacketsLost = s.RemotePacketsLost,
+                RemoteFractionLost = s.RemoteFractionLost is double f ? Math.Round(f, 4) : null,
+                RemoteJitterMs = s.RemoteJitterMs is double j ? Math.Round(j, 2) : null,
+                RoundTripMs = s.RoundTripMs is double r ? Math.Round(r, 2) : null,
+                RtcpReportsReceived = s.RtcpReportsReceived, RtcpReportsSent = s.RtcpReportsSent,
+            };
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

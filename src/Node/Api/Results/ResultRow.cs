@@ -14,7 +14,9 @@ public sealed record ResultRow(
     JsonObject CallAdditionalData, JsonObject AdditionalData, DateTimeOffset CreatedTime, DateTimeOffset? CompletedTime,
     double DurationSeconds, List<TranscriptEntry> Transcription, ResultRow.Outcome Result, List<ToolCallRecord> ToolCalls,
     string? ErrorMessage, string? CampaignId, int Attempts, string? RecordingUrl, string FinishReason, JsonObject PostCallAnalysis,
-    DateTimeOffset StartedAt, DateTimeOffset? EndedAt)
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    MediaStatistics? MediaStatistics = null)
 {
     public sealed record Outcome(string FinishReason, JsonObject PostCallAnalysis);
 
@@ -32,7 +34,7 @@ public sealed record ResultRow(
             // A socket conversation is one attempt; a call's row counts its attempts; an attempt's result is its number.
             Attempts: r.Attempt ?? 1, RecordingUrl: null,
             FinishReason: r.FinishReason, PostCallAnalysis: r.PostCallAnalysis, StartedAt: r.StartedAt,
-            EndedAt: finished ? r.EndedAt : null);
+            EndedAt: finished ? r.EndedAt : null, MediaStatistics: r.MediaStatistics);
     }
 }
 
