@@ -70,6 +70,30 @@ public sealed class SecretsInLogsTests
             await server.ExpectAsync("event", "closed", ProtocolClient.StartWait);
         }
 
+        // An LLM agent whose model server is down and whose result webhook's receiver is too: both failures are
+        // logged, their secrets are not.
+        const string llmKey = "sk-llm-secret-8d2f71";
+        const string hookSecret = "hook-secret-4a90be";
+        secrets.AddRange([llmKey, hookSecret]);
+        var llm = ApiTestExtensions.ValidAgent("LLM agent");
+        var config = llm["config"]!.AsObject();
+        config["llmConfig"] = new JsonObject { ["vendor"] = "openai", ["endpoint"] = "http://127.0.0.1:9/v1", ["model"] = "m", ["apiKey"] = llmKey };
+        config["resultWebhook"] = new JsonObject { ["url"] = "http://127.0.0.1:9/result", ["secret"] = hookSecret };
+        var llmAgent = await scoped.CreateAgentAsync(llm);
+        await using (var chat = await ProtocolClient.ConnectAsync(node.WebSocketUri($"agentId={llmAgent["agentId"]}"), bearer: key))
+        {
+            await chat.InitializeAsync();
+            await chat.ExpectAsync("event", "opened", ProtocolClient.StartWait);
+            await chat.SayAsync("what are your opening hours?");
+            var reply = await chat.ExpectAsync("text", wait: TimeSpan.FromSeconds(30));
+            while ((string?)reply["content"]?["source"] != "assistant") reply = await chat.ExpectAsync("text", wait: TimeSpan.FromSeconds(30));
+            await chat.TerminateAsync();
+            await chat.ExpectAsync("event", "closed", ProtocolClient.StartWait);
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!lines.Any(l => l.Contains("127.0.0.1:9/result", StringComparison.Ordinal)) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Contains(lines, l => l.Contains("127.0.0.1:9/result", StringComparison.Ordinal)); // the delivery's failure was logged
+
         Assert.NotEmpty(lines); // the capture works: the node logs its start-up at least
         foreach (var secret in secrets)
             Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));

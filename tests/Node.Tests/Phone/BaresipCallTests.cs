@@ -92,7 +92,9 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
     public async Task An_answered_call_carries_speech_both_ways_and_the_agent_side_hangs_up(string transport)
     {
         await using var baresip = await BaresipProcess.StartAsync(await SpeechAsync(), "2000");
-        await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(baresip, transport, maxDurationSeconds: 8));
+        var token = await PhoneTokenAsync(baresip, transport, maxDurationSeconds: 8);
+        await WarmUpRecognizerAsync(token);
+        await using var client = await fixture.ConnectAsync(token);
         var id = await DialAsync(client, "2000");
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
         await baresip.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(5));
@@ -212,10 +214,12 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
         double talking = (holdAt + (endAt - resumeAt)).TotalSeconds;
         var media = result["mediaStatistics"] ?? throw new Xunit.Sdk.XunitException("the result has no mediaStatistics: " + result.ToJsonString());
         output.WriteLine($"{talking:F1} s off hold, {(resumeAt - holdAt).TotalSeconds:F1} s on hold; ours: {media.ToJsonString()}");
-        // What we sent, by our count (the figures are at most a second old at the end): only while not on hold.
-        // Sent all along it would be six seconds' worth more.
+        // What we sent, by our count: only while not on hold. Our clock starts late (the answer reaches us before
+        // the test hears of it) and the figures are up to a second old at the end, so the bounds are loose; but
+        // sent all along it would be the hold's six seconds' worth more, past the upper bound's half of it.
         long sent = media["packetsSent"]!.GetValue<long>();
-        Assert.InRange(sent, (long)(PacketsPerSecond * (talking - 2.5)), (long)(PacketsPerSecond * (talking + 1)));
+        double onHold = (resumeAt - holdAt).TotalSeconds;
+        Assert.InRange(sent, (long)(PacketsPerSecond * (talking - 2.5)), (long)(PacketsPerSecond * (talking + onHold / 2)));
 
         // baresip counts what reached it outside its hold (it ignores what comes while it holds, and its
         // recording stops at a re-INVITE): what it got after the resume shows the agent is heard again.
@@ -223,7 +227,7 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
         while (baresip.LastCallPackets() is null && DateTime.UtcNow < deadline) await Task.Delay(100);
         var (_, received) = baresip.LastCallPackets() ?? throw new Xunit.Sdk.XunitException("baresip printed no call statistics:\n" + baresip.Tail(3000));
         output.WriteLine($"baresip received {received} packets");
-        Assert.InRange(received, (int)(PacketsPerSecond * (talking - 2.5)), (int)(PacketsPerSecond * (talking + 1.5)));
+        Assert.InRange(received, (int)(PacketsPerSecond * (talking - 2.5)), (int)(PacketsPerSecond * (talking + onHold / 2)));
 
         // RTCP both ways: baresip's reports reached us (with a round trip from our sender reports), ours reached it.
         Assert.True(media["rtcpReportsReceived"]!.GetValue<long>() >= 1, "no RTCP report from baresip");
@@ -234,12 +238,27 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
         Assert.True(reported.Transmit > 0 && reported.Receive > 0, $"baresip read none of our reports: {reported}");
     }
 
-    /// <summary>The longest of baresip's recordings of what it heard, as duration and RMS of its samples.</summary>
+    /// <summary>
+    /// One call of a few seconds first, whose recognition is not judged. A decoder fresh from its model
+    /// starts its cepstral mean at the model's wideband prior and adapts to a phone line's narrow band
+    /// only as it hears it, so the first call a fresh decoder hears is recognised poorly (a limitation
+    /// of the embedded engine, in the README); the node reuses the decoder it released last.
+    /// </summary>
+    private async Task WarmUpRecognizerAsync(string token)
+    {
+        await using var client = await fixture.ConnectAsync(token);
+        await DialAsync(client, "2000");
+        await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
+        await UserTextsUntilClosedAsync(client, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the voice session hands its decoder back as it stops
+    }
+
+    /// <summary>baresip's recording of what it heard in its latest call (names carry the call's time), as duration and RMS.</summary>
     private static async Task<(double Seconds, double Rms)> RecordingAsync(BaresipProcess baresip)
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (baresip.DecodedRecordings.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        var file = Assert.Single(baresip.DecodedRecordings);
+        var file = baresip.DecodedRecordings.Order(StringComparer.Ordinal).Last();
         var bytes = await File.ReadAllBytesAsync(file);
         var (format, pcm) = WavStreamReader.ReadAll(bytes);
         int rate = format.SampleRate;
