@@ -256,7 +256,8 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     private static Decision OnSilence(ConversationState state, ConversationRuntime runtime, DateTimeOffset now)
     {
         var silence = state.Agent?.Config.Features.SilenceManagement;
-        if (silence is null || !silence.IsEnabled || state.IsEnded) return Decision.None(runtime);
+        // On hold the caller hears nothing and says nothing: no reminder (the timer is armed again on the resume).
+        if (silence is null || !silence.IsEnabled || state.IsEnded || runtime.Held) return Decision.None(runtime);
         var attempt = state.SilenceAttempts + 1;
         if (attempt > silence.MaxReminderAttempts)
             return silence.EndWhenReminderLimitExceeded

@@ -87,6 +87,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         Command<VoiceEvents.DtmfReceived>(Decide);
         Command<VoiceEvents.SpeechFinished>(Decide);
         Command<VoiceEvents.MediaStatisticsUpdated>(Decide);
+        Command<VoiceEvents.HoldChanged>(Decide);
         Command<GetStatus>(_ =>
         {
             Sender.Tell(StatusReply());

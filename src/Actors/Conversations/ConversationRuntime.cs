@@ -22,6 +22,8 @@ public sealed record ConversationRuntime
     public StreamedSpeech? Streamed { get; init; }
     /// <summary>Phone calls: the media's latest figures, recorded when the conversation ends.</summary>
     public MediaStatistics? LatestMedia { get; init; }
+    /// <summary>The far end holds the call: the silence reminders wait for it to come back.</summary>
+    public bool Held { get; init; }
 
     public static ConversationRuntime Initial(ConversationSettings settings) => new() { ResultBackoff = settings.ResultRetryBackoff };
 }

@@ -59,6 +59,9 @@ public static class VoiceEvents
 
     public sealed record DtmfReceived(char Digit);
 
+    /// <summary>The far end put the call on hold or took it off: while held nothing is heard, so the conversation waits.</summary>
+    public sealed record HoldChanged(bool Held);
+
     /// <summary>The media's figures so far (phone calls: every second, and once more as the media ends).</summary>
     public sealed record MediaStatisticsUpdated(Orchestrator.Messages.Results.MediaStatistics Statistics);
 

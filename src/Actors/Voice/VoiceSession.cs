@@ -117,6 +117,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
     private sealed record PeerFailed(MediaLegFailure Failure);
     private sealed record AudioIn(short[] Samples);
     private sealed record DtmfIn(char Digit);
+    private sealed record HoldIn(bool Held);
     private sealed record StreamReady(IRecognitionStream Stream);
     private sealed record StreamUnavailable(Exception Error);
     private sealed record PartialHeard(long Utterance, string Text);
@@ -136,6 +137,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         leg.Failed += f => self.Tell(new PeerFailed(f));
         leg.AudioFrame += f => self.Tell(new AudioIn(f));
         leg.DtmfDigit += d => self.Tell(new DtmfIn(d));
+        leg.HoldChanged += h => self.Tell(new HoldIn(h));
         OpenStream();
         LegCreated(leg);
     }
@@ -181,6 +183,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         Receive<AudioGapTick>(_ => FillAudioGap());
         Receive<StatisticsTick>(_ => ReportStatistics());
         Receive<DtmfIn>(m => _parent.Tell(new VoiceEvents.DtmfReceived(m.Digit)));
+        Receive<HoldIn>(m => _parent.Tell(new VoiceEvents.HoldChanged(m.Held)));
 
         Receive<StreamReady>(OnStreamReady);
         Receive<StreamUnavailable>(m =>

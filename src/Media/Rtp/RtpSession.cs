@@ -120,6 +120,9 @@ public sealed class RtpSession : IAsyncDisposable
 
     public event Action<char>? DtmfReceived;
 
+    /// <summary>The peer put the call on hold (true) or took it off (false), by the direction of its latest offer or answer.</summary>
+    public event Action<bool>? HoldChanged;
+
     /// <summary>Binds an even port of the configured range (or one the OS picks) for RTP and the odd port above it for RTCP.</summary>
     public static RtpSession Open(RtpSessionOptions? options = null)
     {
@@ -177,11 +180,14 @@ public sealed class RtpSession : IAsyncDisposable
     /// </summary>
     public void Start(RtpAvpNegotiation negotiation)
     {
+        bool? holdChanged = null;
         lock (_sendGate)
         {
             if (_disposed) return;
             lock (_receiveGate)
             {
+                bool wasHeld = _negotiation is { PeerReceives: false };
+                if (wasHeld != !negotiation.PeerReceives) holdChanged = !negotiation.PeerReceives;
                 bool codecChanged = _negotiation?.Codec.PayloadType != negotiation.Codec.PayloadType;
                 // A new address from a re-INVITE outranks what the old one's reports came from.
                 if (!negotiation.Remote.Equals(_negotiation?.Remote)) _rtcpLatched = null;
@@ -208,6 +214,7 @@ public sealed class RtpSession : IAsyncDisposable
         }
         _receiveLoop ??= Task.Run(ReceiveLoopAsync);
         _rtcpReceiveLoop ??= Task.Run(RtcpReceiveLoopAsync);
+        if (holdChanged is bool held) HoldChanged?.Invoke(held);
     }
 
     /// <summary>Queues mono PCM at <see cref="PcmSampleRate"/> to send; it goes out in 20 ms frames at real-time pace.

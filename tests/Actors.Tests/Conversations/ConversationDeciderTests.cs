@@ -286,4 +286,30 @@ public sealed class ConversationDeciderTests
         Assert.Empty(late.Events);
         Assert.Null(Apply(Started(), _decider.Decide(Started(), Runtime, new Terminate("c1"), T0)).ToResult(T0).MediaStatistics);
     }
+    [Fact]
+    public void While_the_far_end_holds_the_call_no_silence_reminder_comes_and_the_resume_arms_it_again()
+    {
+        var agent = Agent();
+        agent = agent with
+        {
+            Config = agent.Config with
+            {
+                Features = agent.Config.Features with { SilenceManagement = new SilenceManagementFeature { IsEnabled = true, ReminderSilenceThresholdSeconds = 5 } },
+            },
+        };
+        var state = Started(CallTypes.OnPhone, "+15550100", agent);
+        var runtime = Runtime with { Media = MediaPhase.Connected };
+
+        var held = _decider.Decide(state, runtime, new VoiceEvents.HoldChanged(true), T0);
+        Assert.True(held.Runtime.Held);
+        Assert.Equal(new CancelTimer(ConversationTimers.Silence), Assert.Single(held.Now));
+        var elapsed = _decider.Decide(state, held.Runtime, new SilenceElapsed(), T0.AddSeconds(5));
+        Assert.True(elapsed.IsEmpty); // a timer already on its way when the hold came: nothing said, nothing recorded
+
+        var resumed = _decider.Decide(state, held.Runtime, new VoiceEvents.HoldChanged(false), T0.AddSeconds(60));
+        Assert.False(resumed.Runtime.Held);
+        var timer = Assert.IsType<StartTimer>(Assert.Single(resumed.Now));
+        Assert.Equal((ConversationTimers.Silence, TimeSpan.FromSeconds(5)), (timer.Key, timer.Delay));
+        Assert.NotEmpty(_decider.Decide(state, resumed.Runtime, new SilenceElapsed(), T0.AddSeconds(65)).Events); // the reminder again
+    }
 }

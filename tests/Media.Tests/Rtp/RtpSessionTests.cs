@@ -105,6 +105,8 @@ public sealed class RtpSessionTests
         peer.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         var toPeer = new RtpAvpNegotiation((System.Net.IPEndPoint)peer.LocalEndPoint!, new SdpCodec("PCMU", 0, 8000, 1), null, MediaDirection.SendRecv);
         await using var ours = RtpSession.Open(new RtpSessionOptions { SendSilenceWhenIdle = true });
+        var holds = new ConcurrentQueue<bool>();
+        ours.HoldChanged += h => holds.Enqueue(h);
         var buffer = new byte[1500];
         async Task<RtpPacket> NextAsync()
         {
@@ -131,6 +133,7 @@ public sealed class RtpSessionTests
         Assert.Equal((ushort)(last.SequenceNumber + 1), first.SequenceNumber); // no packet was sent, none is missing
         double advanced = (first.Timestamp - last.Timestamp) / 8000.0;
         Assert.InRange(advanced, 0.5, held + 0.1); // the stream's clock went on through the hold
+        Assert.Equal([true, false], holds); // the hold and the resume, each once (the first Start is no change)
     }
 
     [Theory]

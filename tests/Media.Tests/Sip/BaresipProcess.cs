@@ -234,33 +234,8 @@ public sealed class BaresipProcess : IAsyncDisposable
         throw new InvalidOperationException("no port free on both UDP and TCP");
     }
 
-    /// <summary>An even range of UDP ports below the OS's ephemeral range, so the node's own RTP ports do not land in it.</summary>
-    private static int FreeRtpRange(int count)
-    {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            int start = 10000 + 2 * Random.Shared.Next(0, 4900);
-            var sockets = new List<Socket>();
-            try
-            {
-                for (int p = start; p < start + count; p++)
-                {
-                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                    sockets.Add(socket);
-                    socket.Bind(new IPEndPoint(IPAddress.Loopback, p));
-                }
-                return start;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                foreach (var socket in sockets) socket.Dispose();
-            }
-        }
-        throw new InvalidOperationException("no free RTP port range for baresip");
-    }
+    /// <summary>An even range of UDP ports below the OS's ephemeral range (and SIPp's), so the node's own RTP ports do not land in it.</summary>
+    private static int FreeRtpRange(int count) => FreeUdpPorts.EvenRange(10000, 4900, count);
 
     public async ValueTask DisposeAsync()
     {

@@ -108,33 +108,8 @@ public sealed class SippProcess : IAsyncDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    /// <summary>SIPp uses the media port and the next few (RTCP, video); find an even one with room.</summary>
-    private static int FreeMediaPort()
-    {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            int port = 20000 + 2 * Random.Shared.Next(0, 10000);
-            var sockets = new List<Socket>();
-            try
-            {
-                for (int p = port; p < port + 4; p++)
-                {
-                    var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                    sockets.Add(s);
-                    s.Bind(new IPEndPoint(IPAddress.Loopback, p));
-                }
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                foreach (var s in sockets) s.Dispose();
-            }
-        }
-        throw new InvalidOperationException("no free media port");
-    }
+    /// <summary>SIPp uses the media port and the next few (RTCP, video): an even one with room, in 20000-39999.</summary>
+    private static int FreeMediaPort() => FreeUdpPorts.EvenRange(20000, 10000, 4);
 
     public async ValueTask DisposeAsync()
     {

@@ -20,6 +20,9 @@ public interface IMediaLeg : IAsyncDisposable
 
     event Action<char>? DtmfDigit;
 
+    /// <summary>The far end put the call on hold (true) or took it off (false); legs without hold never raise it.</summary>
+    event Action<bool>? HoldChanged { add { } remove { } }
+
     /// <summary>Queues 16 kHz PCM; returns the playback position (samples) at the end of it.</summary>
     long SendAudio(short[] pcm16k);
 

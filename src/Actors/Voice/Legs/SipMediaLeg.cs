@@ -30,12 +30,14 @@ public sealed class SipMediaLeg : IMediaLeg
         _media = RtpSession.Open((rtp ?? new RtpSessionOptions()) with { PcmSampleRate = PcmRate });
         _media.AudioReceived += pcm => AudioFrame?.Invoke(pcm); // from the session's one tick thread, in order
         _media.DtmfReceived += d => DtmfDigit?.Invoke(d);
+        _media.HoldChanged += h => HoldChanged?.Invoke(h);
     }
 
     public event Action<MediaLegConnected>? Connected;
     public event Action<MediaLegFailure>? Failed;
     public event Action<short[]>? AudioFrame;
     public event Action<char>? DtmfDigit;
+    public event Action<bool>? HoldChanged;
 
     private const int PcmRate = 16_000;
 
