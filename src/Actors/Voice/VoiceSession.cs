@@ -267,6 +267,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
 
     private void OnStreamReady(StreamReady m)
     {
+        if (_streamTask is null) return; // released already: its task's continuation disposes it
         _stream = m.Stream;
         var self = _self;
         _stream.PartialResult += (_, r) => self.Tell(new PartialHeard(Volatile.Read(ref _utterance), r.Text));
@@ -603,8 +604,9 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
         _stream = null;
         try { stream?.Dispose(); }
         catch (Exception e) { _log.Warning("recognition stream disposal failed: {0}", e.Message); }
-        // A stream still loading is disposed when it arrives.
-        if (stream is null && _streamTask is { IsCompleted: false } pending)
+        // A stream not taken yet is disposed from its task: still loading, or loaded with its StreamReady
+        // still in the mailbox, which a stopping actor never reads (that one leaked a decoder per race).
+        if (stream is null && _streamTask is { } pending)
             pending.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
         _streamTask = null;
     }

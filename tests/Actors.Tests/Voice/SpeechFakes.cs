@@ -66,3 +66,36 @@ internal sealed class BrokenRecognizer : ISpeechRecognizer
         public void Dispose() { }
     }
 }
+
+/// <summary>
+/// Counts the streams it makes and those disposed, and runs <see cref="BeforeReturn"/> as each is made
+/// (on the loading task): a test can hang the session up right as its stream arrives.
+/// </summary>
+internal sealed class CountingRecognizer : ISpeechRecognizer
+{
+    private int _created, _disposed;
+    public Action? BeforeReturn { get; set; }
+    public int Created => Volatile.Read(ref _created);
+    public int Disposed => Volatile.Read(ref _disposed);
+
+    public IRecognitionStream CreateStream()
+    {
+        BeforeReturn?.Invoke();
+        Interlocked.Increment(ref _created);
+        return new Stream(this);
+    }
+
+    private sealed class Stream(CountingRecognizer owner) : IRecognitionStream
+    {
+        private int _disposed;
+        public event EventHandler<RecognitionResult>? PartialResult { add { } remove { } }
+        public void Push(ReadOnlySpan<short> pcm16k) { }
+        public Task<RecognitionResult> EndOfUtteranceAsync(CancellationToken cancellationToken = default) =>
+            Task.FromResult(new RecognitionResult("", true, TimeSpan.Zero));
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Increment(ref owner._disposed);
+        }
+    }
+}

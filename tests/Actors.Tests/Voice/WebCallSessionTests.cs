@@ -190,6 +190,28 @@ public sealed class WebCallSessionTests(ITestOutputHelper output) : TestKit(outp
     }
 
     [Fact]
+    public async Task A_session_hung_up_as_its_recognition_stream_arrives_still_disposes_the_stream()
+    {
+        // The race of the 50-call burst: the stream loads, its StreamReady is queued behind the hang-up, and a
+        // stopping actor never reads it. Twenty sessions, each hung up from the loading task itself.
+        var recognizer = new CountingRecognizer();
+        var current = new TaskCompletionSource<IActorRef>();
+        recognizer.BeforeReturn = () => current.Task.Result.Tell(new VoiceCommands.Hangup());
+        for (int i = 0; i < 20; i++)
+        {
+            current = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var session = StartSession(recognizer);
+            Watch(session);
+            current.SetResult(session);
+            // Its offer may come before the stop: skipped.
+            FishForMessage(m => m is Terminated t && t.ActorRef.Equals(session), TimeSpan.FromSeconds(5));
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (recognizer.Disposed < recognizer.Created && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal((20, 20), (recognizer.Created, recognizer.Disposed));
+    }
+
+    [Fact]
     public async Task Hangup_stops_the_session_and_releases_its_port()
     {
         var session = StartSession();
