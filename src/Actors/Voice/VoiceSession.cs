@@ -118,7 +118,7 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
     private sealed record AudioIn(short[] Samples);
     private sealed record DtmfIn(char Digit);
     private sealed record HoldIn(bool Held);
-    private sealed record StreamReady(IRecognitionStream Stream);
+    private sealed record StreamReady(IRecognitionStream Stream, Task Source);
     private sealed record StreamUnavailable(Exception Error);
     private sealed record PartialHeard(long Utterance, string Text);
     private sealed record FinalHeard(long Utterance, string Text, DateTimeOffset StartedAt, DateTimeOffset EndedAt, Exception? Error);
@@ -261,13 +261,16 @@ public abstract class VoiceSession : ReceiveActor, IWithTimers
     {
         var recognizer = _recognizer;
         // A fresh decoder takes a few hundred milliseconds to load: not on the actor's thread.
-        _streamTask = Task.Run(recognizer.CreateStream);
-        _streamTask.PipeTo(_self, success: s => new StreamReady(s), failure: e => new StreamUnavailable(e));
+        var task = Task.Run(recognizer.CreateStream);
+        _streamTask = task;
+        task.PipeTo(_self, success: s => new StreamReady(s, task), failure: e => new StreamUnavailable(e));
     }
 
     private void OnStreamReady(StreamReady m)
     {
-        if (_streamTask is null) return; // released already: its task's continuation disposes it
+        // A stream whose task was released already (the session stopping, or a broken stream replaced) is
+        // disposed by that task's continuation; only the current task's stream is taken.
+        if (!ReferenceEquals(m.Source, _streamTask)) return;
         _stream = m.Stream;
         var self = _self;
         _stream.PartialResult += (_, r) => self.Tell(new PartialHeard(Volatile.Read(ref _utterance), r.Text));

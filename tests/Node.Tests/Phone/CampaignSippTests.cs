@@ -57,7 +57,8 @@ public sealed class CampaignSippTests(ChatNodeFixture fixture, Xunit.Abstraction
             else await Task.Delay(200);
         }
         Assert.True(done is not null, $"not completed: {current} after {SippMessageLog.Read(sipp).Count(m => m.Received && m.IsRequest("INVITE"))} INVITEs");
-        Assert.Equal((Calls, Calls), (done!["counts"]!["total"]!.GetValue<int>(), done["counts"]!["Completed"]!.GetValue<int>()));
+        Assert.True((Calls, Calls) == (done!["counts"]!["total"]!.GetValue<int>(), done["counts"]!["Completed"]?.GetValue<int>() ?? 0),
+            $"not every call completed: {done.ToJsonString()}; {await NotCompletedAsync(http, id)}");
         Assert.Equal(Calls, done["outcomes"]!["callee_hangup"]!.GetValue<int>());
         await sipp.AssertSucceededAsync(TimeSpan.FromSeconds(10));
 
@@ -79,5 +80,16 @@ public sealed class CampaignSippTests(ChatNodeFixture fixture, Xunit.Abstraction
         var span = (times.Max() - times.Min()).TotalSeconds;
         output.WriteLine($"{Calls} INVITEs in {span:F1} s (ideal {(Calls - 1) / (double)Cps:F1} s), at most {mostUp} up, busiest second {busiestSecond}");
         Assert.True(span >= (Calls - Cps) / (double)Cps, $"{Calls} INVITEs came in {span:F1} s, faster than {Cps} per second");
+    }
+
+    /// <summary>The campaign's calls that did not complete, with their outcome and last result, for a failure's message.</summary>
+    private static async Task<string> NotCompletedAsync(HttpClient http, string campaignId)
+    {
+        var calls = (await http.GetFromJsonAsync<JsonObject>($"/api/v1/campaigns/{campaignId}/calls?take=500"))!["items"]!.AsArray();
+        var odd = calls.Where(c => (string?)c!["status"] != "Completed").Select(c => c!.ToJsonString()).ToList();
+        var results = new List<string>();
+        foreach (var call in calls.Where(c => (string?)c!["status"] != "Completed"))
+            results.Add((await http.GetStringAsync($"/api/v1/callresults/{call!["callId"]}")));
+        return string.Join(" | ", odd) + " results: " + string.Join(" | ", results);
     }
 }
