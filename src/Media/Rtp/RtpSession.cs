@@ -159,6 +159,9 @@ public sealed class RtpSession : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The peer's last offer or answer took its receiving side away (sendonly, inactive): it holds the call.</summary>
+    private static bool PeerHolds(RtpAvpNegotiation? negotiation) => negotiation is { PeerReceives: false };
+
     private static Socket? Bind(IPAddress address, int port)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -186,8 +189,7 @@ public sealed class RtpSession : IAsyncDisposable
             if (_disposed) return;
             lock (_receiveGate)
             {
-                bool wasHeld = _negotiation is { PeerReceives: false };
-                if (wasHeld != !negotiation.PeerReceives) holdChanged = !negotiation.PeerReceives;
+                if (PeerHolds(_negotiation) != PeerHolds(negotiation)) holdChanged = PeerHolds(negotiation);
                 bool codecChanged = _negotiation?.Codec.PayloadType != negotiation.Codec.PayloadType;
                 // A new address from a re-INVITE outranks what the old one's reports came from.
                 if (!negotiation.Remote.Equals(_negotiation?.Remote)) _rtcpLatched = null;
@@ -257,7 +259,7 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 remote = _remote;
                 telephoneEvent = _negotiation?.TelephoneEventPayloadType;
-                held = _negotiation is { PeerReceives: false };
+                held = PeerHolds(_negotiation);
             }
             if (remote is null) return;
             if (held)
@@ -452,7 +454,7 @@ public sealed class RtpSession : IAsyncDisposable
     {
         if (_codec is not { } codec || packet.PayloadType != codec.PayloadType) return;
         // What a peer sends while it holds the call is music or silence, not the caller: unheard.
-        if (_negotiation is { PeerReceives: false }) return;
+        if (PeerHolds(_negotiation)) return;
         var pcm = codec.Decode(packet.Payload);
         if (_fromWire is not null) pcm = _fromWire.Process(pcm);
         Interlocked.Increment(ref _framesDecoded);

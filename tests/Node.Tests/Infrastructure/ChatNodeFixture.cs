@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 using Orchestrator.Messages;
 using Orchestrator.Messages.Agents;
 using Orchestrator.Messages.Integrations;
+using Orchestrator.Messages.Telephony;
 using Orchestrator.Storage.Agents;
 using Orchestrator.Storage.Integrations;
+using Orchestrator.Storage.Telephony;
 
 namespace Orchestrator.Node.Tests.Infrastructure;
 
@@ -66,6 +68,32 @@ public class ChatNodeFixture : IAsyncLifetime
         });
         var token = await store.CreateTokenAsync(integration.Id, "t", expiresAt);
         return token!.Token;
+    }
+
+    /// <summary>
+    /// A trunk to the SIP peer at <paramref name="server"/> (host:port), the demo agent dialling through it
+    /// (optionally ending at <paramref name="maxDurationSeconds"/>), and a token of that agent allowed to phone.
+    /// </summary>
+    public async Task<string> PhoneTokenAsync(string server, string transport = SipTrunkTransports.Udp,
+        int ringTimeoutSeconds = 5, int? maxDurationSeconds = null)
+    {
+        var trunk = await Node.Services.GetRequiredService<ISipTrunkStore>().CreateAsync(new SipTrunk
+        {
+            Name = "peer-" + Guid.NewGuid().ToString("N")[..8], Server = server, Transport = transport,
+        });
+        var agent = DemoAgent();
+        agent = await CreateAgentAsync(agent with
+        {
+            Config = agent.Config with
+            {
+                OutboundSipConfig = new System.Text.Json.Nodes.JsonObject { ["trunkId"] = trunk.Id, ["ringTimeoutSeconds"] = ringTimeoutSeconds },
+                Features = maxDurationSeconds is int max
+                    ? agent.Config.Features with { MaxDuration = new() { IsEnabled = true, MaxDurationSeconds = max } }
+                    : agent.Config.Features,
+            },
+        });
+        return await TokenAsync(agent: agent,
+            features: [IntegrationFeatures.AllowPhoneCall, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs]);
     }
 
     public Task<ProtocolClient> ConnectAsync(string token, string? origin = null) =>

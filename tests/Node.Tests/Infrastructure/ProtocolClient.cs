@@ -48,6 +48,14 @@ public sealed class ProtocolClient : IAsyncDisposable
             ["request"] = new JsonObject { ["callType"] = callType, ["additionalData"] = additionalData ?? new JsonObject() },
         });
 
+    /// <summary>Starts an onPhone conversation that dials <paramref name="endpoint"/>.</summary>
+    public Task DialAsync(string endpoint) =>
+        SendAsync(new JsonObject
+        {
+            ["type"] = "initialize",
+            ["request"] = new JsonObject { ["callType"] = "onPhone", ["endpoint"] = endpoint },
+        });
+
     public Task ResumeAsync(string conversationId) =>
         SendAsync(new JsonObject { ["type"] = "initialize", ["request"] = new JsonObject { ["resume"] = conversationId } });
 

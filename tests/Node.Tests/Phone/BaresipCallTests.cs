@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Media.Tests.Sip;
-using Orchestrator.Messages.Integrations;
 using Orchestrator.Messages.Telephony;
 using Orchestrator.Node.Tests.Infrastructure;
 using Orchestrator.Speech.Audio;
@@ -18,28 +16,9 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
 {
     private const string Phrase = "I would like to book a table for two people";
 
-    /// <summary>A trunk to <paramref name="baresip"/>, an agent on it and a token allowed to phone.</summary>
-    private async Task<string> PhoneTokenAsync(BaresipProcess baresip, string transport = SipTrunkTransports.Udp,
-        int ringTimeoutSeconds = 10, int? maxDurationSeconds = null)
-    {
-        var trunk = await fixture.Node.Services.GetRequiredService<Orchestrator.Storage.Telephony.ISipTrunkStore>().CreateAsync(new SipTrunk
-        {
-            Name = "baresip-" + Guid.NewGuid().ToString("N")[..8], Server = $"127.0.0.1:{baresip.Port}", Transport = transport,
-        });
-        var agent = ChatNodeFixture.DemoAgent();
-        agent = await fixture.CreateAgentAsync(agent with
-        {
-            Config = agent.Config with
-            {
-                OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id, ["ringTimeoutSeconds"] = ringTimeoutSeconds },
-                Features = maxDurationSeconds is int max
-                    ? agent.Config.Features with { MaxDuration = new() { IsEnabled = true, MaxDurationSeconds = max } }
-                    : agent.Config.Features,
-            },
-        });
-        return await fixture.TokenAsync(agent: agent,
-            features: [IntegrationFeatures.AllowPhoneCall, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs]);
-    }
+    private Task<string> PhoneTokenAsync(BaresipProcess baresip, string transport = SipTrunkTransports.Udp,
+        int ringTimeoutSeconds = 10, int? maxDurationSeconds = null) =>
+        fixture.PhoneTokenAsync($"127.0.0.1:{baresip.Port}", transport, ringTimeoutSeconds, maxDurationSeconds);
 
     /// <summary>The phrase twice: a fresh recognizer (the node's first call) adapts to the line on the first.</summary>
     private static async Task<string> SpeechAsync(string text = Phrase + ". " + Phrase)
@@ -59,11 +38,7 @@ public sealed class BaresipCallTests(ChatNodeFixture fixture, ITestOutputHelper 
 
     private static async Task<string> DialAsync(ProtocolClient client, string endpoint)
     {
-        await client.SendAsync(new JsonObject
-        {
-            ["type"] = "initialize",
-            ["request"] = new JsonObject { ["callType"] = "onPhone", ["endpoint"] = endpoint },
-        });
+        await client.DialAsync(endpoint);
         return (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
     }
 

@@ -1,53 +1,21 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Media.Tests.Sip;
-using Orchestrator.Messages.Integrations;
-using Orchestrator.Messages.Telephony;
 using Orchestrator.Node.Tests.Infrastructure;
-using Orchestrator.Storage.Agents;
-using Orchestrator.Storage.Integrations;
-using Orchestrator.Storage.Telephony;
 
 namespace Orchestrator.Node.Tests.Phone;
 
 /// <summary>onPhone conversations dialled through a SIP trunk that is a real SIPp on 127.0.0.1.</summary>
 public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
 {
-    /// <summary>A trunk to <paramref name="sipp"/>, an agent on it and a token allowed to phone.</summary>
-    private async Task<string> PhoneTokenAsync(SippProcess sipp, int? maxDurationSeconds = null)
-    {
-        var trunk = await fixture.Node.Services.GetRequiredService<ISipTrunkStore>().CreateAsync(new SipTrunk
-        {
-            Name = "sipp-" + Guid.NewGuid().ToString("N")[..8], Server = $"127.0.0.1:{sipp.Port}", Transport = SipTrunkTransports.Udp,
-        });
-        var agent = ChatNodeFixture.DemoAgent();
-        agent = await fixture.CreateAgentAsync(agent with
-        {
-            Config = agent.Config with
-            {
-                OutboundSipConfig = new JsonObject { ["trunkId"] = trunk.Id, ["ringTimeoutSeconds"] = 5 },
-                Features = maxDurationSeconds is int max
-                    ? agent.Config.Features with { MaxDuration = new() { IsEnabled = true, MaxDurationSeconds = max } }
-                    : agent.Config.Features,
-            },
-        });
-        return await fixture.TokenAsync(agent: agent,
-            features: [IntegrationFeatures.AllowPhoneCall, IntegrationFeatures.SendCallResult, IntegrationFeatures.SendToolCallLogs]);
-    }
-
-    private static Task DialAsync(ProtocolClient client, string endpoint) => client.SendAsync(new JsonObject
-    {
-        ["type"] = "initialize",
-        ["request"] = new JsonObject { ["callType"] = "onPhone", ["endpoint"] = endpoint },
-    });
+    private Task<string> PhoneTokenAsync(SippProcess sipp, int? maxDurationSeconds = null) =>
+        fixture.PhoneTokenAsync($"127.0.0.1:{sipp.Port}", maxDurationSeconds: maxDurationSeconds);
 
     [Fact]
     public async Task A_call_to_an_answering_phone_opens_greets_and_is_hung_up_by_the_agent_side()
     {
         await using var sipp = await SippProcess.StartAsync("uas", extra: "-rtp_echo");
         await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
-        await DialAsync(client, "1000");
+        await client.DialAsync("1000");
         var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
         await client.TerminateAsync();
@@ -64,7 +32,7 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
     {
         await using var sipp = await SippProcess.StartAsync("busy.xml");
         await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
-        await DialAsync(client, "1001");
+        await client.DialAsync("1001");
         var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
         var failed = await client.ExpectAsync("event", "failedOpen", TimeSpan.FromSeconds(15));
         Assert.Contains("486", failed["data"]!["reason"]!.GetValue<string>());
@@ -79,7 +47,7 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
     {
         await using var sipp = await SippProcess.StartAsync("callee-bye.xml");
         await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
-        await DialAsync(client, "1002");
+        await client.DialAsync("1002");
         var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
         var closed = await client.ExpectAsync("event", "closed", TimeSpan.FromSeconds(15));
@@ -98,7 +66,7 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
         await SpeechFile.CreateAsync(Path.Combine(dir, "speech.ulaw"), "I would like to book a table for two people", "en-us+f2");
         await using var sipp = await SippProcess.StartAsync("stream-speech-long.xml", dir);
         await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp));
-        await DialAsync(client, "1003");
+        await client.DialAsync("1003");
         await client.NextAsync("event", "connection");
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
 
@@ -123,7 +91,7 @@ public sealed class PhoneCallTests(ChatNodeFixture fixture) : IClassFixture<Chat
     {
         await using var sipp = await SippProcess.StartAsync("uas", extra: "-rtp_echo");
         await using var client = await fixture.ConnectAsync(await PhoneTokenAsync(sipp, maxDurationSeconds: 4));
-        await DialAsync(client, "1004");
+        await client.DialAsync("1004");
         await client.NextAsync("event", "connection");
         await client.ExpectAsync("event", "opened", TimeSpan.FromSeconds(15));
         // The callee echoes our greeting back: hearing it as user speech proves audio went out and came in.
