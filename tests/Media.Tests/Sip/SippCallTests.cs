@@ -197,6 +197,25 @@ public sealed class SippCallTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Reinvite_without_sdp_gets_our_offer_in_the_200_and_takes_the_answer_from_the_ack()
+    {
+        await using var sipp = await SippProcess.StartAsync("reinvite-no-sdp.xml");
+        await using var agent = StartAgent();
+        var media = RtpSession.Open();
+        var holds = new System.Collections.Concurrent.ConcurrentQueue<bool>();
+        media.HoldChanged += h => holds.Enqueue(h);
+        var call = agent.CreateCall(Dial(sipp, media));
+        var hungup = new TaskCompletionSource<SipCallEnd>();
+        call.Hungup += end => hungup.TrySetResult(end);
+        Assert.True((await call.DialAsync().WaitAsync(Bound)).IsAnswered);
+        await hungup.Task.WaitAsync(Bound);
+        // SIPp checked our 200 held a full sendrecv offer; its ACK answered PCMA, sendonly: a hold, now in force.
+        Assert.Equal(("PCMA", Orchestrator.Media.Sdp.MediaDirection.SendOnly), (call.Negotiation!.Codec.Name, call.Negotiation.Direction));
+        Assert.Equal([true], holds);
+        Assert.Equal(0, await Finish(sipp));
+    }
+
+    [Fact]
     public async Task Callee_streaming_speech_reaches_us_as_audio_with_energy()
     {
         string dir = Directory.CreateTempSubdirectory("sipp-speech").FullName;
