@@ -108,6 +108,12 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
         var start = new ConversationCommands.Start("c", new Messages.Agents.Agent(), "chat", new JsonObject(), null, ["t"], probe.Ref);
         var startBack = (ConversationCommands.Start)_serializer.FromBinary(_serializer.ToBinary(start), _serializer.Manifest(start));
         Assert.Equal(probe.Ref, startBack.Socket);
+
+        var renew = new DialGateCommands.RenewMany([new HeldLease("c1", [DialPool.Trunk("t", 2, 1.5)], probe.Ref)]);
+        var renewBack = (DialGateCommands.RenewMany)_serializer.FromBinary(_serializer.ToBinary(renew), _serializer.Manifest(renew));
+        var held = Assert.Single(renewBack.Leases);
+        Assert.Equal(("c1", probe.Ref), (held.LeaseKey, held.Holder));
+        Assert.Equal(DialPool.Trunk("t", 2, 1.5), Assert.Single(held.Pools));
     }
 
     [Fact]

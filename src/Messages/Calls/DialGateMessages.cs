@@ -38,6 +38,12 @@ public static class DialGateCommands
     /// <summary>The holder still holds the lease (sent periodically; rebuilds the lease on a new gate). No reply.</summary>
     public sealed record Renew(string LeaseKey, IReadOnlyList<DialPool> Pools) : IOrchestratorMessage;
 
+    /// <summary>
+    /// Every lease one node's holders still hold, sent by that node's renewer in one message per
+    /// interval instead of one message per lease (thousands of sockets per node). No reply.
+    /// </summary>
+    public sealed record RenewMany(IReadOnlyList<HeldLease> Leases) : IOrchestratorMessage;
+
     /// <summary>The sender lets go of the lease. No reply.</summary>
     public sealed record Release(string LeaseKey) : IOrchestratorMessage;
 
@@ -53,3 +59,6 @@ public static class DialGateCommands
     /// <summary>Calls holding a slot now, in all and per pool.</summary>
     public sealed record Usage(int Leases, IReadOnlyDictionary<string, int> ActivePerPool) : IOrchestratorMessage;
 }
+
+/// <summary>A lease as its holder (watched by the gate like the sender of a single Renew) still holds it.</summary>
+public sealed record HeldLease(string LeaseKey, IReadOnlyList<DialPool> Pools, Akka.Actor.IActorRef Holder);

@@ -9,7 +9,7 @@ namespace Orchestrator.Actors.Tests.Conversations;
 public sealed class ConversationRoutingTests : Akka.TestKit.Xunit2.TestKit
 {
     [Fact]
-    public void The_pinned_allocation_gives_a_nodes_shard_to_that_node_and_never_rebalances()
+    public async Task The_pinned_allocation_gives_a_nodes_shard_to_that_node_and_never_rebalances()
     {
         var a = CreateTestProbe().Ref;
         var b = CreateTestProbe().Ref;
@@ -27,7 +27,7 @@ public sealed class ConversationRoutingTests : Akka.TestKit.Xunit2.TestKit
         var strategy = new PinnedShardAllocation(addressA);
         var allocations = ImmutableDictionary<IActorRef, IImmutableList<string>>.Empty
             .Add(a, ImmutableList.Create("s1", "s2", "s3", "s4", "s5", "s6")).Add(b, ImmutableList<string>.Empty);
-        Assert.Empty(strategy.Rebalance(allocations, ImmutableHashSet<string>.Empty).Result);
+        Assert.Empty(await strategy.Rebalance(allocations, ImmutableHashSet<string>.Empty));
     }
 
     [Theory]

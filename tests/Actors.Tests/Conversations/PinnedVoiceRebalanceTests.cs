@@ -26,6 +26,8 @@ namespace Orchestrator.Actors.Tests.Conversations;
 [Collection(VoiceCollection.Name)]
 public sealed class PinnedVoiceRebalanceTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(NodeConfig, output: output)
 {
+    private readonly ITestOutputHelper _output = output;
+
     private static readonly Config NodeConfig = ConfigurationFactory.ParseString("""
         akka.loglevel = WARNING
         akka.actor.provider = cluster
@@ -119,7 +121,7 @@ public sealed class PinnedVoiceRebalanceTests(ITestOutputHelper output) : Akka.T
 
             // Chat shards are handed off to the newcomer...
             await AwaitConditionAsync(async () => (await ShardsOf(second.Chat)).Count > 0, TimeSpan.FromSeconds(20));
-            output.WriteLine($"chat shards: first {(await ShardsOf(first.Chat)).Count}, second {(await ShardsOf(second.Chat)).Count}");
+            _output.WriteLine($"chat shards: first {(await ShardsOf(first.Chat)).Count}, second {(await ShardsOf(second.Chat)).Count}");
             // ...the voice region's are not, even after a few more rebalance rounds.
             await Task.Delay(1000);
             Assert.Equal([first.NodeToken], await ShardsOf(first.Voice));

@@ -73,6 +73,35 @@ public class DialGateActorTests : TestKit
         Assert.Contains("maxConcurrentCalls", ExpectMsg<DialGateAnswer>().Refusal); // the renewed lease still holds the slot
     }
 
+    [Fact]
+    public async Task A_node_renews_all_its_leases_in_one_message_per_interval_naming_each_holder()
+    {
+        var gate = CreateTestProbe();
+        var cluster = new ClusterDialGate(() => (Sys, gate.Ref), Settings);
+        var trunk = DialPool.Trunk("t", 10, null);
+        var acquired = Enumerable.Range(0, 3).Select(i => cluster.AcquireAsync($"c{i}", [trunk])).ToList();
+        var keepers = new Dictionary<string, IActorRef>();
+        for (var i = 0; i < 3; i++)
+        {
+            var acquire = gate.ExpectMsg<DialGateCommands.Acquire>();
+            keepers[acquire.LeaseKey] = gate.LastSender;
+            gate.Reply(DialGateAnswer.Yes);
+        }
+        var leases = await Task.WhenAll(acquired);
+
+        // Renewals come as one batch of the three, each with the keeper the gate watches; no single Renew.
+        var batch = gate.FishForMessage<DialGateCommands.RenewMany>(m => m.Leases.Count == 3, TimeSpan.FromSeconds(3));
+        Assert.Equal(keepers.OrderBy(k => k.Key), batch.Leases.Select(l => KeyValuePair.Create(l.LeaseKey, l.Holder)).OrderBy(k => k.Key));
+        Assert.All(batch.Leases, l => Assert.Equal(trunk, Assert.Single(l.Pools)));
+
+        // A lease let go is no longer renewed.
+        leases[0].Dispose();
+        Assert.Equal("c0", gate.FishForMessage<DialGateCommands.Release>(_ => true, TimeSpan.FromSeconds(3)).LeaseKey);
+        var after = gate.FishForMessage<DialGateCommands.RenewMany>(m => m.Leases.Count < 3, TimeSpan.FromSeconds(3));
+        Assert.Equal(["c1", "c2"], after.Leases.Select(l => l.LeaseKey).Order());
+        foreach (var lease in leases) lease.Dispose();
+    }
+
     /// <summary>Stands in for the singleton proxy: forwards to whichever gate is current.</summary>
     private sealed class ForwardingGate(Func<IActorRef> current)
     {

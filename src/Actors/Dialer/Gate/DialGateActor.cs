@@ -58,6 +58,11 @@ public sealed class DialGateActor : ReceiveActor, IWithTimers
             Sender.Tell(answer);
         });
         Receive<DialGateCommands.Renew>(r => _book.Renew(r.LeaseKey, Watch(Sender), r.Pools, _time.GetUtcNow()));
+        Receive<DialGateCommands.RenewMany>(r =>
+        {
+            var now = _time.GetUtcNow();
+            foreach (var held in r.Leases) _book.Renew(held.LeaseKey, Watch(held.Holder), held.Pools, now);
+        });
         Receive<DialGateCommands.Release>(r => _book.Release(r.LeaseKey, Sender.Path.ToString()));
         Receive<DialGateCommands.Drop>(d => _book.Drop(d.LeaseKey));
         Receive<DialGateCommands.GetUsage>(_ => Sender.Tell(new DialGateCommands.Usage(_book.LeaseCount, _book.ActivePerPool)));
