@@ -29,6 +29,12 @@ public static class ClusterFormation
         builder.WithShutdownAfterDrain();
         builder.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(int)settings.StableAfter.TotalMilliseconds}ms",
             HoconAddMode.Prepend);
+        // A region re-registers with a coordinator that moved, and re-sends what it buffered, on
+        // this tick: Akka's 2 s is most of the wait after the coordinator has started on a survivor.
+        builder.AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend);
+        // 0 would mean "off" to Akka, which then falls back to stable-after: 1 ms is the least.
+        builder.AddHocon($"akka.cluster.down-removal-margin = {Math.Max(1, (int)settings.DownRemovalMargin.TotalMilliseconds)}ms",
+            HoconAddMode.Prepend);
 
         if (settings.UsesKubernetes)
         {

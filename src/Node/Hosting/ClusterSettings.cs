@@ -36,6 +36,15 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(7);
 
+    /// <summary>
+    /// How long after the resolver removed a member its singletons and shards wait before they
+    /// start on a survivor (Akka's down-removal-margin; left unset Akka uses StableAfter, which
+    /// doubles the failover time). It only has to cover a partitioned minority stopping its own
+    /// entities: that side's resolver downs itself after the same StableAfter, so the margin is the
+    /// skew between the two sides' decisions plus the minority's shutdown.
+    /// </summary>
+    public TimeSpan DownRemovalMargin { get; set; } = TimeSpan.FromSeconds(3);
+
     public bool UsesKubernetes => string.Equals(Discovery, ClusterDiscovery.Kubernetes, StringComparison.OrdinalIgnoreCase);
 
     public void Validate()
@@ -46,6 +55,9 @@ public sealed class ClusterSettings
             throw new InvalidOperationException($"{Section}:SeedNodes and {Section}:Discovery=kubernetes exclude each other: Cluster Bootstrap finds the seeds.");
         if (StableAfter < TimeSpan.FromSeconds(1))
             throw new InvalidOperationException($"{Section}:StableAfter must be at least one second (it is {StableAfter}).");
+        if (DownRemovalMargin < TimeSpan.Zero || DownRemovalMargin > StableAfter)
+            throw new InvalidOperationException(
+                $"{Section}:DownRemovalMargin must be between 0 and StableAfter ({StableAfter}); it is {DownRemovalMargin}.");
         if (NumberOfShards < 1)
             throw new InvalidOperationException($"{Section}:NumberOfShards must be positive.");
     }
