@@ -35,6 +35,7 @@ var victim = hosted.MaxBy(h => h.Value).Key;
 var survivors = cluster.Members.Where(m => m != victim).ToList();
 Console.WriteLine($"entities per node: {string.Join(", ", hosted.Select(h => $"node{h.Key.Index}={h.Value}"))}; killing node{victim.Index}");
 
+var resumed = sessions.Select(s => s.Node == victim).ToArray();
 var clock = Stopwatch.StartNew();
 victim.Process.Kill();
 var unreachable = Task.Run(async () =>
@@ -94,6 +95,11 @@ foreach (var session in sessions)
 }
 
 var ok = recovered.Where(t => t > TimeSpan.Zero).OrderBy(t => t).ToList();
+// Resumed through a survivor (their socket was on the dead node) against re-linked in place.
+var moved = recovered.Where((t, i) => t > TimeSpan.Zero && resumed[i]).OrderBy(t => t).ToList();
+var kept = recovered.Where((t, i) => t > TimeSpan.Zero && !resumed[i]).OrderBy(t => t).ToList();
+Console.WriteLine($"resumed through a survivor: {moved.Count}, last after {moved.LastOrDefault().TotalSeconds:F1} s; "
+                  + $"re-linked on a survivor: {kept.Count}, last after {kept.LastOrDefault().TotalSeconds:F1} s");
 Console.WriteLine($"unreachable seen after {(await unreachable).TotalSeconds:F1} s; downed and removed (split-brain resolver) after {(await removed).TotalSeconds:F1} s");
 Console.WriteLine($"every conversation accepted a turn again after {ok.LastOrDefault().TotalSeconds:F1} s "
                   + $"(median {ok.ElementAtOrDefault(ok.Count / 2).TotalSeconds:F1} s); failed to recover: {failed}; acknowledged turns lost: {lost}");

@@ -23,6 +23,9 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
     public sealed record Gone;
 
     private sealed record InitTimedOut;
+    /// <summary>A lost attach costs one of these on the way back after a failover: short, as an attach is cheap.</summary>
+    private static readonly TimeSpan RelinkInterval = TimeSpan.FromSeconds(1);
+
     private sealed record Relink
     {
         public static readonly Relink Instance = new();
@@ -115,7 +118,7 @@ public sealed class SocketActor : ReceiveActor, IWithTimers
             // the old node was removed still goes there and is lost.
             _entity = null;
             Self.Tell(Relink.Instance);
-            Timers.StartPeriodicTimer(nameof(Relink), Relink.Instance, TimeSpan.FromSeconds(2));
+            Timers.StartPeriodicTimer(nameof(Relink), Relink.Instance, RelinkInterval);
         });
         Receive<Relink>(_ => _conversations.Tell(new Attach(_conversationId!, _session.Agent.AgentId, Self, Replay: true), Self));
         InConversation();

@@ -40,7 +40,8 @@ public sealed class ChatSession : IAsyncDisposable
         var session = new ChatSession(agentId) { Node = node };
         session.Client = await ProtocolClient.ConnectAsync(node.WebSocketUri(session.Query));
         await session.Client.InitializeAsync();
-        session.ConversationId = (await session.Client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+        // A cluster that has just formed allocates its first shards now: on a loaded machine that takes seconds.
+        session.ConversationId = (await session.Client.ExpectAsync("event", "connection", TimeSpan.FromSeconds(30)))["data"]!["conversationId"]!.GetValue<string>();
         Assert.StartsWith("Hello there", (await session.Client.ExpectAsync("text", wait: TimeSpan.FromSeconds(20)))["content"]!["text"]!.GetValue<string>());
         return session;
     }
