@@ -122,6 +122,11 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     public bool IsSaying => !_speech.IsEmpty;
 
+    private double _lastSpeechSentAt = double.NaN;
+
+    /// <summary>When (ms on <see cref="NowMs"/>) the last frame of what was said went out, NaN before.</summary>
+    public double LastSpeechSentAt => Volatile.Read(ref _lastSpeechSentAt);
+
     /// <summary>Arrival time (ms on <see cref="NowMs"/>) and RMS of every received audio packet.</summary>
     public IReadOnlyList<(double AtMs, double Rms)> Received
     {
@@ -153,12 +158,14 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         {
             var frame = new short[320];
             for (int i = 0; i < frame.Length; i++) frame[i] = (short)(_noise.NextDouble() * 60 - 30); // about −60 dBFS
-            if (_speech.TryDequeue(out var speech))
-                for (int i = 0; i < frame.Length; i++) frame[i] = (short)Math.Clamp(frame[i] + speech[i], short.MinValue, short.MaxValue);
+            bool spoke = _speech.TryDequeue(out var speech);
+            if (spoke)
+                for (int i = 0; i < frame.Length; i++) frame[i] = (short)Math.Clamp(frame[i] + speech![i], short.MinValue, short.MaxValue);
             var pcm = toCodec.Process(frame);
             if (pcm.Length != codec.FrameSamples) Array.Resize(ref pcm, codec.FrameSamples);
             var packet = packetizer.Packetize(codec.Encode(pcm));
             Send(_outbound!.ProtectRtp(packet.ToArray()));
+            if (spoke && _speech.IsEmpty) Volatile.Write(ref _lastSpeechSentAt, NowMs);
             next += 20;
             double wait = next - NowMs;
             if (wait > 1) Thread.Sleep((int)wait);
