@@ -23,7 +23,7 @@ public sealed class CallLatency(BenchNode node, ModelServer model, int turns, in
     private const double Loud = 300;
     private const string CallerSays = "I would like to book a table for two people";
 
-    public sealed record Turn(double RawMs, double ModelFirstSentenceMs, double ModelTtftMs, double SpeechEndToRequestMs);
+    public sealed record Turn(double RawMs, double ModelFirstSentenceMs, double ModelTtftMs, double SpeechEndToRequestMs, double SpeechEndToUserTextMs);
 
     public sealed class Result
     {
@@ -47,6 +47,7 @@ public sealed class CallLatency(BenchNode node, ModelServer model, int turns, in
             Console.WriteLine($"  budget = silence + model first sentence + TTS first chunk          {Stats.Summary(Turns.Select(budget))}");
             Console.WriteLine($"  server-added = raw - budget (goal <= 20)                           {Stats.Summary(Turns.Select(t => t.RawMs - budget(t)))}");
             Console.WriteLine($"    of which: speech end -> request at the model, - silence          {Stats.Summary(Turns.Select(t => t.SpeechEndToRequestMs - EndOfTurnSilenceMs))}");
+            Console.WriteLine($"      speech end -> the user's final text on the socket, - silence   {Stats.Summary(Turns.Select(t => t.SpeechEndToUserTextMs - EndOfTurnSilenceMs))}");
         }
     }
 
@@ -95,7 +96,8 @@ public sealed class CallLatency(BenchNode node, ModelServer model, int turns, in
             }
             var timing = timings[requestsBefore];
             double requestAt = browser.NowMs - Stopwatch.GetElapsedTime(timing.ArrivedAt).TotalMilliseconds;
-            result.Turns.Add(new Turn(firstLoud.Value - speechEnd, timing.FirstSentenceMs, timing.TtftMs, requestAt - speechEnd));
+            double userTextAt = browser.NowMs - Stopwatch.GetElapsedTime(Volatile.Read(ref _userFinalAt)).TotalMilliseconds;
+            result.Turns.Add(new Turn(firstLoud.Value - speechEnd, timing.FirstSentenceMs, timing.TtftMs, requestAt - speechEnd, userTextAt - speechEnd));
             Console.Write('.');
             // The reply plays to its end (seconds of speech) and the line rests before the next turn.
             while (true)
@@ -112,6 +114,7 @@ public sealed class CallLatency(BenchNode node, ModelServer model, int turns, in
 
     private volatile string? _offer;
     private volatile bool _opened;
+    private long _userFinalAt; // Stopwatch timestamp of the latest final user text
 
     private async Task ReadAsync(ClientWebSocket socket)
     {
@@ -128,16 +131,23 @@ public sealed class CallLatency(BenchNode node, ModelServer model, int turns, in
                     length += read.Count;
                 } while (!read.EndOfMessage && read.MessageType != WebSocketMessageType.Close);
                 if (read.MessageType == WebSocketMessageType.Close) return;
+                long at = Stopwatch.GetTimestamp();
                 var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, length))!;
                 switch (frame["type"]?.GetValue<string>())
                 {
                     case "sdpInvite": _offer = frame["data"]!["sdpOffer"]!.GetValue<string>(); break;
                     case "event" when frame["name"]?.GetValue<string>() == "opened": _opened = true; break;
+                    case "text" when IsFinalUserText(frame):
+                        Volatile.Write(ref _userFinalAt, at);
+                        break;
                 }
             }
         }
         catch (WebSocketException) { }
     }
+
+    private static bool IsFinalUserText(JsonNode frame) =>
+        frame["content"]?["source"]?.GetValue<string>() == "user" && frame["content"]?["type"] is null;
 
     private static async Task SendAsync(ClientWebSocket socket, JsonObject message) =>
         await socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);

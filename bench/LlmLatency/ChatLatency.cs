@@ -22,7 +22,7 @@ public sealed class ChatLatency(BenchNode node, ModelServer model, int conversat
     private long _errors, _timeouts;
     private string? _firstError;
 
-    public sealed record Sample(double ObservedMs, double TtftMs, double InMs, double OutMs)
+    public sealed record Sample(double ObservedMs, double TtftMs, double InMs, double OutMs, double EchoMs)
     {
         public double AddedMs => ObservedMs - TtftMs;
     }
@@ -110,7 +110,7 @@ public sealed class ChatLatency(BenchNode node, ModelServer model, int conversat
                 content = $"[turn {turn}] I would like a table for two tomorrow at eight.",
             }));
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            long sentAt = 0, firstAt = 0;
+            long sentAt = 0, firstAt = 0, echoAt = 0;
             try
             {
                 sentAt = Stopwatch.GetTimestamp();
@@ -119,6 +119,7 @@ public sealed class ChatLatency(BenchNode node, ModelServer model, int conversat
                 {
                     var frame = await ReceiveAsync(socket, buffer, cts.Token);
                     if (frame.Type == "error") { Error(frame.Raw); break; }
+                    if (frame.Type == "text" && frame.Source == "user" && echoAt == 0) echoAt = frame.At;
                     if (frame.Type != "text" || frame.Source != "assistant") continue;
                     if (frame.Potential && firstAt == 0) firstAt = frame.At;
                     if (!frame.Potential) break;
@@ -140,7 +141,8 @@ public sealed class ChatLatency(BenchNode node, ModelServer model, int conversat
                     Stopwatch.GetElapsedTime(sentAt, firstAt).TotalMilliseconds,
                     timing.TtftMs,
                     Stopwatch.GetElapsedTime(sentAt, timing.ArrivedAt).TotalMilliseconds,
-                    Stopwatch.GetElapsedTime(timing.FirstTokenAt, firstAt).TotalMilliseconds);
+                    Stopwatch.GetElapsedTime(timing.FirstTokenAt, firstAt).TotalMilliseconds,
+                    echoAt == 0 ? double.NaN : Stopwatch.GetElapsedTime(sentAt, echoAt).TotalMilliseconds);
                 lock (_samples) _samples.Add(sample);
             }
             await Task.Delay(thinkMs / 2 + random.Next(0, Math.Max(1, thinkMs)));

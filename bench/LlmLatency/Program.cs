@@ -28,6 +28,7 @@ if (!options.CallOnly)
         Console.WriteLine($"  server-added = observed - TTFT                                {Stats.Summary(run.Samples.Select(s => s.AddedMs))}");
         Console.WriteLine($"    of which in: message sent -> request at the model server    {Stats.Summary(run.Samples.Select(s => s.InMs))}");
         Console.WriteLine($"    of which out: first token flushed -> fragment at the client {Stats.Summary(run.Samples.Select(s => s.OutMs))}");
+        Console.WriteLine($"  for comparison: sent -> the user's echo (sent once journaled)  {Stats.Summary(run.Samples.Where(s => !double.IsNaN(s.EchoMs)).Select(s => s.EchoMs))}");
     }
 }
 if (!options.ChatOnly)
