@@ -31,6 +31,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     private readonly Random _noise = new(11);
     private readonly object _receivedGate = new();
     private readonly List<(double AtMs, double Rms)> _received = [];
+    private readonly List<(double AtMs, short[] Pcm)> _audio = [];
 
     private MediaDescription? _offer;
     private IPEndPoint? _server;
@@ -42,6 +43,18 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     private Task? _receiveLoop, _stunLoop, _mediaLoop;
 
     public bool UseOpus { get; init; } = true;
+
+    /// <summary>Keeps the decoded audio of every received packet too, so a test can recognise what was heard.</summary>
+    public bool KeepAudio { get; init; }
+
+    /// <summary>The rate of <see cref="ReceivedAudio"/> (the codec's: 48 kHz for Opus, 8 kHz for PCMU).</summary>
+    public int ReceivedSampleRate { get; private set; }
+
+    /// <summary>Arrival time and decoded samples of every received audio packet (empty unless <see cref="KeepAudio"/>).</summary>
+    public IReadOnlyList<(double AtMs, short[] Pcm)> ReceivedAudio
+    {
+        get { lock (_receivedGate) return _audio.ToList(); }
+    }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_udp.Client.LocalEndPoint!;
 
@@ -109,6 +122,11 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     public bool IsSaying => !_speech.IsEmpty;
 
+    private double _lastSpeechSentAt = double.NaN;
+
+    /// <summary>When (ms on <see cref="NowMs"/>) the last frame of what was said went out, NaN before.</summary>
+    public double LastSpeechSentAt => Volatile.Read(ref _lastSpeechSentAt);
+
     /// <summary>Arrival time (ms on <see cref="NowMs"/>) and RMS of every received audio packet.</summary>
     public IReadOnlyList<(double AtMs, double Rms)> Received
     {
@@ -140,12 +158,14 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         {
             var frame = new short[320];
             for (int i = 0; i < frame.Length; i++) frame[i] = (short)(_noise.NextDouble() * 60 - 30); // about −60 dBFS
-            if (_speech.TryDequeue(out var speech))
-                for (int i = 0; i < frame.Length; i++) frame[i] = (short)Math.Clamp(frame[i] + speech[i], short.MinValue, short.MaxValue);
+            bool spoke = _speech.TryDequeue(out var speech);
+            if (spoke)
+                for (int i = 0; i < frame.Length; i++) frame[i] = (short)Math.Clamp(frame[i] + speech![i], short.MinValue, short.MaxValue);
             var pcm = toCodec.Process(frame);
             if (pcm.Length != codec.FrameSamples) Array.Resize(ref pcm, codec.FrameSamples);
             var packet = packetizer.Packetize(codec.Encode(pcm));
             Send(_outbound!.ProtectRtp(packet.ToArray()));
+            if (spoke && _speech.IsEmpty) Volatile.Write(ref _lastSpeechSentAt, NowMs);
             next += 20;
             double wait = next - NowMs;
             if (wait > 1) Thread.Sleep((int)wait);
@@ -197,10 +217,16 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
                         var packet = RtpPacket.Parse(datagram.AsSpan(0, length));
                         if (packet.PayloadType != _codec!.PayloadType) break;
                         decoder ??= _codec.CreateCodec();
+                        ReceivedSampleRate = decoder.SampleRate;
                         var pcm = decoder.Decode(packet.Payload);
                         double sum = 0;
                         foreach (var s in pcm) sum += (double)s * s;
-                        lock (_receivedGate) _received.Add((NowMs, Math.Sqrt(sum / Math.Max(1, pcm.Length))));
+                        double at = NowMs;
+                        lock (_receivedGate)
+                        {
+                            _received.Add((at, Math.Sqrt(sum / Math.Max(1, pcm.Length))));
+                            if (KeepAudio) _audio.Add((at, pcm.ToArray()));
+                        }
                         break;
                 }
             }
