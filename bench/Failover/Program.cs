@@ -103,4 +103,7 @@ Console.WriteLine($"resumed through a survivor: {moved.Count}, last after {moved
 Console.WriteLine($"unreachable seen after {(await unreachable).TotalSeconds:F1} s; downed and removed (split-brain resolver) after {(await removed).TotalSeconds:F1} s");
 Console.WriteLine($"every conversation accepted a turn again after {ok.LastOrDefault().TotalSeconds:F1} s "
                   + $"(median {ok.ElementAtOrDefault(ok.Count / 2).TotalSeconds:F1} s); failed to recover: {failed}; acknowledged turns lost: {lost}");
+// The survivors' logs (timestamps of the removal, the singletons' take-over, shard allocation) for reading the gaps.
+if (Environment.GetEnvironmentVariable("FAILOVER_LOGS") is { Length: > 0 } logs)
+    foreach (var member in survivors) File.WriteAllText(Path.Combine(logs, $"node{member.Index}.log"), member.Process.Output);
 foreach (var s in sessions) await s.DisposeAsync();
