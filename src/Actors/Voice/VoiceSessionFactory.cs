@@ -44,10 +44,10 @@ public sealed class VoiceSessionFactory : IVoiceSessionFactory
 
     public Props PhoneCall(VoiceSessionSettings settings, PhoneDial dial)
     {
-        if (_telephony is not { } telephony) throw new InvalidOperationException("phone calls are not configured on this node");
         // Checked before dialling: a callee must not answer a call that has no voice to speak with.
         var engines = _engines(settings);
         if (engines.Problem is { } problem) return UnavailableVoiceSession.Props(problem);
+        if (_telephony is not { } telephony) throw new InvalidOperationException("phone calls are not configured on this node");
         var pipeline = _pipeline;
         return Props.Create(() => new PhoneCallSession(settings, telephony, dial, engines.Recognizer!, engines.Synthesizer!, pipeline));
     }
