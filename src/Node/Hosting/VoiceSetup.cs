@@ -15,9 +15,9 @@ public static class VoiceSetup
             .Validate(o => IPAddress.TryParse(o.BindAddress, out _), "Orchestrator:Voice:BindAddress must be an IP address")
             .Validate(o => string.IsNullOrEmpty(o.AdvertisedAddress) || IPAddress.TryParse(o.AdvertisedAddress, out _),
                 "Orchestrator:Voice:AdvertisedAddress must be an IP address")
-            .Validate(o => o.Recognizer is "pocketsphinx" or "openai", "Orchestrator:Voice:Recognizer must be pocketsphinx or openai")
-            .Validate(o => o.Synthesizer is "espeak" or "openai", "Orchestrator:Voice:Synthesizer must be espeak or openai")
-            .Validate(o => (o.Recognizer != "openai" && o.Synthesizer != "openai") || !string.IsNullOrEmpty(o.OpenAiBaseAddress),
+            .Validate(o => SpeechVendors.Recognizers.Contains(o.Recognizer), "Orchestrator:Voice:Recognizer must be pocketsphinx or openai")
+            .Validate(o => SpeechVendors.Synthesizers.Contains(o.Synthesizer), "Orchestrator:Voice:Synthesizer must be espeak or openai")
+            .Validate(o => (o.Recognizer != SpeechVendors.OpenAi && o.Synthesizer != SpeechVendors.OpenAi) || !string.IsNullOrEmpty(o.OpenAiBaseAddress),
                 "Orchestrator:Voice:OpenAiBaseAddress is required when Recognizer or Synthesizer is openai")
             // Also when neither default is openai: agents that name openai without an endpoint of their own use it.
             .Validate(o => string.IsNullOrEmpty(o.OpenAiBaseAddress)

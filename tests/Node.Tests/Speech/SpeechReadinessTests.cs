@@ -153,4 +153,18 @@ public sealed class SpeechVendorReadinessTests
         Assert.Equal("Voice calls are not available on this node: pocketsphinx model file not found: /nonexistent/pocketsphinx-model/en-us "
             + "(Debian package pocketsphinx-en-us)", failed["data"]!["reason"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("localhost:8000/v1", null, "Orchestrator:Voice:OpenAiBaseAddress must be an http(s) URL such as https://api.openai.com/v1")]
+    [InlineData(null, "openai", "Orchestrator:Voice:OpenAiBaseAddress is required when Recognizer or Synthesizer is openai")]
+    public async Task A_node_openai_endpoint_that_cannot_be_used_stops_the_node_at_start_up(string? address, string? synthesizer, string message)
+    {
+        using var database = TestDatabase.Sqlite();
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => TestNode.StartAsync(database, new Dictionary<string, string?>
+        {
+            ["Orchestrator:Voice:OpenAiBaseAddress"] = address,
+            ["Orchestrator:Voice:Synthesizer"] = synthesizer ?? "espeak",
+        }));
+        Assert.Contains(message, e.Message);
+    }
 }
