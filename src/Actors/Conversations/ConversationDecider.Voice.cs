@@ -58,7 +58,8 @@ public sealed partial class ConversationDecider
             config.PrimaryLanguage,
             AgentConfigValues.String(tts, "voiceId"),
             AgentConfigValues.Number(tts, "speed") ?? 1.0,
-            TimeSpan.FromMilliseconds(AgentConfigValues.Number(config.SttConfig, "endOfTurnSilenceMs") ?? 700));
+            TimeSpan.FromMilliseconds(AgentConfigValues.Number(config.SttConfig, "endOfTurnSilenceMs") ?? 700),
+            AgentSpeechRequests.From(config.SttConfig), AgentSpeechRequests.From(tts));
         if (state.CallType != CallTypes.OnPhone)
             return ([new StartVoice(voice, null), new StartTimer(ConversationTimers.Answer, new AnswerTimedOut(), settings.SdpAnswerTimeout)], null);
 

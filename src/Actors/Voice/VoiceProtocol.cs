@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Orchestrator.Speech.Vendors;
 
 namespace Orchestrator.Actors.Voice;
 
@@ -85,5 +86,10 @@ public interface IVoiceSessionFactory
     Props PhoneCall(VoiceSessionSettings settings, PhoneDial dial);
 }
 
-/// <summary>Per-call speech settings, from the agent's config.</summary>
-public sealed record VoiceSessionSettings(string Language, string? Voice, double Speed, TimeSpan EndOfTurnSilence);
+/// <summary>
+/// Per-call speech settings, from the agent's config. <paramref name="Recognition"/> and
+/// <paramref name="Synthesis"/> are the engines its <c>sttConfig</c>/<c>ttsConfig</c> name (null: the
+/// node's defaults); the voice session factory turns them into engines.
+/// </summary>
+public sealed record VoiceSessionSettings(string Language, string? Voice, double Speed, TimeSpan EndOfTurnSilence,
+    SpeechEngineRequest? Recognition = null, SpeechEngineRequest? Synthesis = null);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Orchestrator.Messages.Agents;
 
 namespace Orchestrator.Messages.Webhooks;
@@ -6,7 +7,8 @@ namespace Orchestrator.Messages.Webhooks;
 /// Webhook secrets are write-only (rest.md, Agents): the API never returns them, and a PUT that
 /// leaves one out keeps the stored one. A secret is matched to its webhook by place: the result
 /// webhook, the start webhook, and a tool's webhook by the tool's name. The model's
-/// <c>llmConfig.apiKey</c> is a secret of the same kind.
+/// <c>llmConfig.apiKey</c> is a secret of the same kind, and so are the <c>apiKey</c>s of an agent's
+/// own speech servers in <c>sttConfig</c> and <c>ttsConfig</c>.
 /// </summary>
 public static class WebhookSecrets
 {
@@ -21,6 +23,8 @@ public static class WebhookSecrets
                 LlmConfig = config.LlmConfig is { } llm
                     ? llm with { ApiKey = null, Fallbacks = llm.Fallbacks?.Select(f => f with { ApiKey = null }).ToList() }
                     : null!,
+                SttConfig = WithoutKey(config.SttConfig),
+                TtsConfig = WithoutKey(config.TtsConfig),
                 ResultWebhook = config.ResultWebhook is { } result ? result with { Secret = null } : null,
                 StartWebhook = config.StartWebhook is { } start ? start with { Secret = null } : null,
                 Tools = config.Tools?.Select(ToolConfig (t) => t?.Webhook is { } hook ? t with { Webhook = hook with { Secret = null } } : t!).ToList() ?? [],
@@ -48,6 +52,8 @@ public static class WebhookSecrets
                             ? f with { ApiKey = before[i].ApiKey } : f).ToList(),
                     }
                     : config.LlmConfig!,
+                SttConfig = KeyKept(config.SttConfig, old.SttConfig),
+                TtsConfig = KeyKept(config.TtsConfig, old.TtsConfig),
                 ResultWebhook = config.ResultWebhook is { Secret: null } result
                     ? result with { Secret = old.ResultWebhook?.Secret } : config.ResultWebhook,
                 StartWebhook = config.StartWebhook is { Secret: null } start
@@ -56,5 +62,24 @@ public static class WebhookSecrets
                     ? t with { Webhook = hook with { Secret = secret } } : t!).ToList() ?? [],
             },
         };
+    }
+
+    private const string SpeechKey = "apiKey";
+
+    // Copies: the stored agent's JSON must not change under whoever else holds it.
+    private static JsonObject? WithoutKey(JsonObject? speech)
+    {
+        if (speech is null || !speech.ContainsKey(SpeechKey)) return speech;
+        var copy = speech.DeepClone().AsObject();
+        copy.Remove(SpeechKey);
+        return copy;
+    }
+
+    private static JsonObject? KeyKept(JsonObject? incoming, JsonObject? existing)
+    {
+        if (incoming is null || incoming.ContainsKey(SpeechKey) || existing?[SpeechKey] is not { } key) return incoming;
+        var copy = incoming.DeepClone().AsObject();
+        copy[SpeechKey] = key.DeepClone();
+        return copy;
     }
 }

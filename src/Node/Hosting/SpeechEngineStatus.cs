@@ -2,37 +2,29 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Orchestrator.Media.Codecs.Opus;
 using Orchestrator.Speech.Recognition.Pocketsphinx;
+using Orchestrator.Speech.Vendors;
 
 namespace Orchestrator.Node.Hosting;
 
 /// <summary>
-/// Which speech engines and codecs this node can use, found once at start-up. A problem names the
-/// Debian package to install; a recognizer or synthesizer problem makes voice calls fail to open.
+/// Which embedded speech engines and codecs this node can use, found once at start-up. Both embedded
+/// engines are probed whatever the defaults, since any agent may name either. A problem names the
+/// Debian package to install; a call whose agent needs a missing engine fails to open with it.
 /// </summary>
-public sealed record SpeechEngineStatus(string Recognizer, string? RecognizerProblem, string Synthesizer, string? SynthesizerProblem, string? OpusProblem)
+public sealed record SpeechEngineStatus(string? PocketsphinxProblem, string? EspeakProblem, string? OpusProblem)
 {
-    /// <summary>Why a voice call cannot open on this node, or null when it can.</summary>
-    public string? VoiceCallProblem =>
-        RecognizerProblem is null && SynthesizerProblem is null ? null
-            : "Voice calls are not available on this node: " +
-              string.Join("; ", new[] { RecognizerProblem, SynthesizerProblem }.Where(p => p is not null));
-
-    public string Describe() => string.Join("; ",
-        $"recognizer {Recognizer}: {RecognizerProblem ?? "usable"}",
-        $"synthesizer {Synthesizer}: {SynthesizerProblem ?? "usable"}",
+    /// <summary>Every vendor's state (the node's defaults marked) and the codecs', for the start-up log and /readyz.</summary>
+    public string Describe(SpeechEngineRegistry registry) => string.Join("; ", registry.Describe().Concat([
         $"codec opus: {OpusProblem ?? "usable"}",
-        "codec PCMU/PCMA: usable (built in)");
+        "codec PCMU/PCMA: usable (built in)"]));
 
-    public static SpeechEngineStatus Probe(VoiceOptions voice, SpeechOptions speech)
-    {
-        string? recognizer = voice.Recognizer == "pocketsphinx" ? PocketsphinxRecognizer.Problem(speech.Pocketsphinx()) : null;
-        string? synthesizer = voice.Synthesizer == "espeak" ? EspeakProblem(speech.EspeakExecutable) : null;
-        string? opus = OpusLibrary.IsAvailable ? null : "libopus.so.0 not found (Debian package libopus0); web calls fall back to PCMU";
-        return new SpeechEngineStatus(voice.Recognizer, recognizer, voice.Synthesizer, synthesizer, opus);
-    }
+    public static SpeechEngineStatus Probe(SpeechOptions speech) => new(
+        PocketsphinxRecognizer.Problem(speech.Pocketsphinx()),
+        ProbeEspeak(speech.EspeakExecutable),
+        OpusLibrary.IsAvailable ? null : "libopus.so.0 not found (Debian package libopus0); web calls fall back to PCMU");
 
     /// <summary>espeak-ng is started per line spoken: it must start and answer --version.</summary>
-    private static string? EspeakProblem(string executable)
+    private static string? ProbeEspeak(string executable)
     {
         try
         {

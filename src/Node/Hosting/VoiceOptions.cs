@@ -1,6 +1,6 @@
 namespace Orchestrator.Node.Hosting;
 
-/// <summary>Web-call media and the speech engines, bound from "Orchestrator:Voice".</summary>
+/// <summary>Web-call media and the default speech engines, bound from "Orchestrator:Voice".</summary>
 public sealed class VoiceOptions
 {
     public const string Section = "Orchestrator:Voice";
@@ -24,15 +24,23 @@ public sealed class VoiceOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
     public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>"pocketsphinx" (embedded, offline) or "openai" (an OpenAI-compatible /v1/audio/transcriptions).</summary>
+    /// <summary>
+    /// The recognizer of agents whose sttConfig.vendor names none: "pocketsphinx" (embedded, offline)
+    /// or "openai" (an OpenAI-compatible /v1/audio/transcriptions).
+    /// </summary>
     public string Recognizer { get; set; } = "pocketsphinx";
 
-    /// <summary>"espeak" (embedded, offline) or "openai" (an OpenAI-compatible /v1/audio/speech).</summary>
+    /// <summary>The synthesizer of agents whose ttsConfig.vendor names none: "espeak" (embedded, offline) or "openai" (/v1/audio/speech).</summary>
     public string Synthesizer { get; set; } = "espeak";
 
-    /// <summary>For the OpenAI-compatible engines: the API root including /v1.</summary>
+    /// <summary>
+    /// The node's OpenAI-compatible speech server, the API root including /v1: for the openai defaults
+    /// and for every agent that names openai without an endpoint of its own. The key goes to it alone.
+    /// </summary>
     public string? OpenAiBaseAddress { get; set; }
     public string? OpenAiApiKey { get; set; }
+
+    /// <summary>The models sent to openai when the agent's sttConfig.model / ttsConfig.model name none.</summary>
     public string TranscriptionModel { get; set; } = "whisper-1";
     public string SpeechModel { get; set; } = "tts-1";
 

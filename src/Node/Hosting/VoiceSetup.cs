@@ -1,13 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orchestrator.Actors.Voice;
-using Orchestrator.Speech;
-using Orchestrator.Speech.Recognition;
-using Orchestrator.Speech.Recognition.OpenAi;
 using Orchestrator.Speech.Recognition.Pocketsphinx;
-using Orchestrator.Speech.Synthesis;
-using Orchestrator.Speech.Synthesis.Espeak;
-using Orchestrator.Speech.Synthesis.OpenAi;
+using Orchestrator.Speech.Vendors;
 
 namespace Orchestrator.Node.Hosting;
 
@@ -20,27 +15,16 @@ public static class VoiceSetup
             .Validate(o => IPAddress.TryParse(o.BindAddress, out _), "Orchestrator:Voice:BindAddress must be an IP address")
             .Validate(o => string.IsNullOrEmpty(o.AdvertisedAddress) || IPAddress.TryParse(o.AdvertisedAddress, out _),
                 "Orchestrator:Voice:AdvertisedAddress must be an IP address")
-            .Validate(o => o.Recognizer is "pocketsphinx" or "openai", "Orchestrator:Voice:Recognizer must be pocketsphinx or openai")
-            .Validate(o => o.Synthesizer is "espeak" or "openai", "Orchestrator:Voice:Synthesizer must be espeak or openai")
-            .Validate(o => (o.Recognizer != "openai" && o.Synthesizer != "openai") || Uri.IsWellFormedUriString(o.OpenAiBaseAddress, UriKind.Absolute),
-                "Orchestrator:Voice:OpenAiBaseAddress is required for the openai engines")
+            .Validate(o => SpeechVendors.Recognizers.Contains(o.Recognizer), "Orchestrator:Voice:Recognizer must be pocketsphinx or openai")
+            .Validate(o => SpeechVendors.Synthesizers.Contains(o.Synthesizer), "Orchestrator:Voice:Synthesizer must be espeak or openai")
+            .Validate(o => (o.Recognizer != SpeechVendors.OpenAi && o.Synthesizer != SpeechVendors.OpenAi) || !string.IsNullOrEmpty(o.OpenAiBaseAddress),
+                "Orchestrator:Voice:OpenAiBaseAddress is required when Recognizer or Synthesizer is openai")
+            // Also when neither default is openai: agents that name openai without an endpoint of their own use it.
+            .Validate(o => string.IsNullOrEmpty(o.OpenAiBaseAddress)
+                    || (Uri.TryCreate(o.OpenAiBaseAddress, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
+                "Orchestrator:Voice:OpenAiBaseAddress must be an http(s) URL such as https://api.openai.com/v1")
             .ValidateOnStart();
 
-        services.AddSingleton<ISpeechRecognizer>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
-            return o.Recognizer == "openai"
-                ? new OpenAiTranscriptionRecognizer(new HttpClient(), OpenAi(o, o.TranscriptionModel))
-                : SpeechSetup.Pocketsphinx(sp);
-        });
-        services.AddSingleton<ISpeechSynthesizer>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
-            ISpeechSynthesizer engine = o.Synthesizer == "openai"
-                ? new OpenAiSpeechSynthesizer(new HttpClient(), OpenAi(o, o.SpeechModel))
-                : SpeechSetup.Espeak(sp, o.EspeakVoice);
-            return engine is UnavailableSynthesizer ? engine : engine.Cached(sp);
-        });
         services.AddSingleton<IVoiceSessionFactory>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<VoiceOptions>>().Value;
@@ -53,8 +37,7 @@ public static class VoiceSetup
                 ConnectTimeout = o.ConnectTimeout,
                 ConsentTimeout = o.ConsentTimeout,
             };
-            return new VoiceSessionFactory(media, sp.GetRequiredService<ISpeechRecognizer>(), sp.GetRequiredService<ISpeechSynthesizer>(),
-                telephony: sp.GetRequiredService<SipTelephony>()).GuardedBySpeechStatus(sp);
+            return new VoiceSessionFactory(media, sp.GetRequiredService<SpeechEngineRegistry>(), telephony: sp.GetRequiredService<SipTelephony>());
         });
         services.AddSingleton(sp =>
         {
@@ -77,11 +60,6 @@ public static class VoiceSetup
         return services;
     }
 
-    private static OpenAiCompatibleOptions OpenAi(VoiceOptions o, string model) => new()
-    {
-        BaseAddress = new Uri(o.OpenAiBaseAddress!), ApiKey = o.OpenAiApiKey, Model = model,
-    };
-
     /// <summary>Loads recognition models in the background at start, so the first calls do not wait.</summary>
     private sealed class RecognizerPrewarm(IOptions<VoiceOptions> options, IServiceProvider services, ILogger<RecognizerPrewarm> log)
         : IHostedService
@@ -94,8 +72,10 @@ public static class VoiceSetup
             {
                 try
                 {
-                    if (services.GetRequiredService<ISpeechRecognizer>() is PocketsphinxRecognizer pocketsphinx)
-                        pocketsphinx.Prewarm(o.PrewarmDecoders);
+                    // Only for the default: a node whose agents use a remote recognizer should not hold pocketsphinx models.
+                    var pocketsphinx = services.GetRequiredService<SpeechEngineRegistry>().Pocketsphinx;
+                    if (o.Recognizer == SpeechVendors.Pocketsphinx && pocketsphinx.Problem is null && pocketsphinx.Engine is PocketsphinxRecognizer recognizer)
+                        recognizer.Prewarm(o.PrewarmDecoders);
                 }
                 catch (Exception ex)
                 {

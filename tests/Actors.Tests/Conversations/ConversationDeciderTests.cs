@@ -78,6 +78,29 @@ public sealed class ConversationDeciderTests
         Assert.Equal(MediaPhase.Starting, call.Runtime.Media);
     }
 
+    [Fact]
+    public void A_voice_call_carries_the_speech_engines_voice_and_speed_its_agent_names()
+    {
+        var agent = Agent();
+        agent = agent with
+        {
+            Config = agent.Config with
+            {
+                SttConfig = new JsonObject { ["vendor"] = "openai", ["model"] = "whisper-large", ["endpoint"] = "http://stt/v1", ["apiKey"] = "k" },
+                TtsConfig = new JsonObject { ["vendor"] = "openai", ["model"] = "tts-1-hd", ["voiceId"] = "nova", ["speed"] = 1.5 },
+            },
+        };
+        var call = _decider.Decide(Started(CallTypes.WebCall, agent: agent), ConversationRuntime.Initial(_settings), new Open(), T0);
+        var settings = Assert.Single(call.Now.OfType<StartVoice>()).Settings;
+        Assert.Equal(("nova", 1.5), (settings.Voice, settings.Speed));
+        Assert.Equal(new Orchestrator.Speech.Vendors.SpeechEngineRequest("openai", "whisper-large", "http://stt/v1", "k"), settings.Recognition);
+        Assert.Equal(new Orchestrator.Speech.Vendors.SpeechEngineRequest("openai", "tts-1-hd"), settings.Synthesis);
+
+        // No stt/tts config: no request, so the node's defaults.
+        var plain = Assert.Single(_decider.Decide(Started(CallTypes.WebCall), ConversationRuntime.Initial(_settings), new Open(), T0).Now.OfType<StartVoice>());
+        Assert.Equal((null, null), (plain.Settings.Recognition, plain.Settings.Synthesis));
+    }
+
     [Theory]
     [InlineData(null, "trunk-1", "An onPhone call needs an endpoint (a phone number or SIP URI) to dial")]
     [InlineData("+4930123", "", "The agent has no outboundSipConfig.trunkId to dial through")]

@@ -79,6 +79,12 @@ public sealed class SecretsInLogsTests
         var config = llm["config"]!.AsObject();
         config["llmConfig"] = new JsonObject { ["vendor"] = "openai", ["endpoint"] = "http://127.0.0.1:9/v1", ["model"] = "m", ["apiKey"] = llmKey };
         config["resultWebhook"] = new JsonObject { ["url"] = "http://127.0.0.1:9/result", ["secret"] = hookSecret };
+        // The keys of the agent's own speech servers (issue 9) are secrets of the same kind.
+        const string sttKey = "sk-stt-secret-51a0c3";
+        const string ttsKey = "sk-tts-secret-9e77d2";
+        secrets.AddRange([sttKey, ttsKey]);
+        config["sttConfig"] = new JsonObject { ["vendor"] = "openai", ["endpoint"] = "http://127.0.0.1:9/v1", ["apiKey"] = sttKey };
+        config["ttsConfig"] = new JsonObject { ["vendor"] = "openai", ["endpoint"] = "http://127.0.0.1:9/v1", ["apiKey"] = ttsKey };
         var llmAgent = await scoped.CreateAgentAsync(llm);
         await using (var chat = await ProtocolClient.ConnectAsync(node.WebSocketUri($"agentId={llmAgent["agentId"]}"), bearer: key))
         {

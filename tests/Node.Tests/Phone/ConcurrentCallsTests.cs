@@ -82,7 +82,7 @@ public sealed class ConcurrentCallsTests(ITestOutputHelper output)
             if (exit != 0) output.WriteLine($"SIPp exit {exit}: {sipp.Errors}");
         }
 
-        var recognizer = Assert.IsType<PocketsphinxRecognizer>(node.Services.GetRequiredService<ISpeechRecognizer>());
+        var recognizer = Assert.IsType<PocketsphinxRecognizer>(node.Services.GetRequiredService<Orchestrator.Speech.Vendors.SpeechEngineRegistry>().Pocketsphinx.Engine);
         // A call's voice session hands its decoder back as it stops, just after the result is stored: give the last ones a moment.
         var released = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (recognizer.StreamsInUse > 0 && DateTime.UtcNow < released) await Task.Delay(100);

@@ -110,3 +110,61 @@ public sealed class SpeechReadinessTests
         Assert.Contains("Orchestrator:Speech:MaxRecognizers must be between 1 and 1024", e.Message);
     }
 }
+
+/// <summary>Issue 9: with per-agent vendors, an engine only some agents need does not make the node unready.</summary>
+public sealed class SpeechVendorReadinessTests
+{
+    [Fact]
+    public async Task A_node_on_openai_without_pocketsphinx_is_healthy_names_what_is_missing_and_fails_only_pocketsphinx_calls_at_once()
+    {
+        using var database = TestDatabase.Sqlite();
+        await using var node = await TestNode.StartAsync(database, new Dictionary<string, string?>
+        {
+            ["Orchestrator:Voice:Recognizer"] = "openai",
+            ["Orchestrator:Voice:OpenAiBaseAddress"] = "http://127.0.0.1:9/v1",
+            ["Orchestrator:Speech:PocketsphinxModelDirectory"] = "/nonexistent/pocketsphinx-model",
+        });
+
+        using var anonymous = node.CreateClient(authorized: false);
+        var speech = (await anonymous.GetFromJsonAsync<JsonObject>("/readyz"))!["checks"]!["speech"]!.AsObject();
+        var description = speech["description"]!.GetValue<string>();
+        Assert.Equal("Healthy", speech["status"]!.GetValue<string>());
+        Assert.Contains("recognizer pocketsphinx: pocketsphinx model file not found: /nonexistent/pocketsphinx-model/en-us (Debian package pocketsphinx-en-us)",
+            description);
+        Assert.Contains("recognizer openai: usable with the node's endpoint or the agent's (default)", description);
+        Assert.Contains("synthesizer espeak: usable (default)", description);
+
+        // An agent that names pocketsphinx is accepted (another node may have it) but its call fails to open at once, saying why.
+        var demo = ChatNodeFixture.DemoAgent();
+        var agent = await node.Services.GetRequiredService<IAgentStore>().CreateAsync(demo with
+        {
+            AgentId = "", Config = demo.Config with { SttConfig = new JsonObject { ["vendor"] = "pocketsphinx" } },
+        });
+        var store = node.Services.GetRequiredService<IWebIntegrationStore>();
+        var integration = await store.CreateAsync(new WebIntegration
+        {
+            Name = "pocketsphinx-agent", AgentId = agent.AgentId, Enabled = true, Origins = [],
+            Features = [new IntegrationFeature(IntegrationFeatures.AllowWebCall, true)], Tools = [],
+        });
+        var token = (await store.CreateTokenAsync(integration.Id, "t", null))!.Token;
+        await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + Uri.EscapeDataString(token)));
+        await client.InitializeAsync("webCall");
+        var failed = await client.ExpectAsync("event", "failedOpen", TimeSpan.FromSeconds(10));
+        Assert.Equal("Voice calls are not available on this node: pocketsphinx model file not found: /nonexistent/pocketsphinx-model/en-us "
+            + "(Debian package pocketsphinx-en-us)", failed["data"]!["reason"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("localhost:8000/v1", null, "Orchestrator:Voice:OpenAiBaseAddress must be an http(s) URL such as https://api.openai.com/v1")]
+    [InlineData(null, "openai", "Orchestrator:Voice:OpenAiBaseAddress is required when Recognizer or Synthesizer is openai")]
+    public async Task A_node_openai_endpoint_that_cannot_be_used_stops_the_node_at_start_up(string? address, string? synthesizer, string message)
+    {
+        using var database = TestDatabase.Sqlite();
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => TestNode.StartAsync(database, new Dictionary<string, string?>
+        {
+            ["Orchestrator:Voice:OpenAiBaseAddress"] = address,
+            ["Orchestrator:Voice:Synthesizer"] = synthesizer ?? "espeak",
+        }));
+        Assert.Contains(message, e.Message);
+    }
+}

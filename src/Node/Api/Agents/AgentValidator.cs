@@ -1,17 +1,21 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Orchestrator.Actors.Conversations;
 using Orchestrator.Dialogue;
 using Orchestrator.Dialogue.Scripted;
 using Orchestrator.Messages.Agents;
 using Orchestrator.Node.Api.Infrastructure;
+using Orchestrator.Speech.Vendors;
 
 namespace Orchestrator.Node.Api.Agents;
 
 /// <summary>
 /// Checks an agent sent to POST/PUT /agents. Errors are keyed by camelCase path
 /// (<c>config.tools[0].name</c>) for problem details' <c>errors</c>.
+/// The speech vendors are checked against the node's registry, so an agent naming <c>openai</c>
+/// without an endpoint is refused here when this node has no default one either.
 /// </summary>
-public sealed partial class AgentValidator
+public sealed partial class AgentValidator(SpeechEngineRegistry speech)
 {
     public const int MaxNameLength = 200;
     public const double MaxToolTimeoutSeconds = 600;
@@ -69,6 +73,8 @@ public sealed partial class AgentValidator
             errors.Add("config.features.silenceManagement.maxReminderAttempts", "maxReminderAttempts must be 0 or more.");
 
         ValidateAnalysis(config.Features.PostCallAnalysis, errors);
+        ValidateSpeech("config.sttConfig", SpeechEngineKind.Recognizer, config.SttConfig, errors);
+        ValidateSpeech("config.ttsConfig", SpeechEngineKind.Synthesizer, config.TtsConfig, errors);
 
         // The scripted engine's own parser checks the script, so an agent that is accepted here
         // cannot fail to open for a script error later.
@@ -89,6 +95,20 @@ public sealed partial class AgentValidator
         }
 
         return errors.ToDictionary();
+    }
+
+    private static readonly string[] SpeechStrings = ["vendor", "model", "endpoint", "apiKey", "voiceId"];
+
+    private void ValidateSpeech(string path, SpeechEngineKind kind, JsonObject? config, ValidationErrors errors)
+    {
+        if (config is null) return;
+        // The voice session reads these as strings; another JSON type would silently mean "the default".
+        var wrongType = SpeechStrings.Where(k => config[k] is { } v && !(v is JsonValue value && value.TryGetValue<string>(out _))).ToList();
+        foreach (var key in wrongType)
+            errors.Add($"{path}.{key}", $"{key} must be a string.");
+        if (wrongType.Count > 0) return;
+        foreach (var (field, message) in speech.Check(kind, AgentSpeechRequests.From(config)))
+            errors.Add($"{path}.{field}", message);
     }
 
     private static readonly string[] LabelTypes = ["string", "number", "integer", "boolean", "enum"];
