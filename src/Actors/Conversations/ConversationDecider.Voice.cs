@@ -123,9 +123,16 @@ public sealed partial class ConversationDecider
     /// <summary>A line cut short keeps only what the caller heard.</summary>
     private static Decision OnSpeechFinished(ConversationState state, ConversationRuntime runtime, VoiceEvents.SpeechFinished finished)
     {
-        // A streamed reply cut before it is recorded: remembered, and recorded as heard when its step is done.
+        // A streamed reply cut before it is recorded: remembered, and recorded as heard when its step is
+        // done. The step is cancelled at once (the model stops writing what nobody will hear); it ends
+        // with the reply so far, which the next turn cuts to what was heard.
         if (!finished.Complete && runtime.Streamed is { } streamed && streamed.Index == finished.Index && finished.Index >= state.Transcript.Count)
-            return Decision.None(runtime with { Streamed = streamed with { Heard = finished.PlayedText } });
+        {
+            var cut = runtime with { Streamed = streamed with { Heard = finished.PlayedText } };
+            return streamed.Heard is null && runtime.StepInFlight && streamed.Seq == runtime.StepSeq
+                ? Decision.Do(cut, new CancelStep(streamed.Seq))
+                : Decision.None(cut);
+        }
         if (finished.Complete || finished.Index < 0 || finished.Index >= state.Transcript.Count) return Decision.None(runtime);
         if (state.Transcript[finished.Index].Text == finished.PlayedText) return Decision.None(runtime);
         return Decision.Record(runtime, [new AssistantInterrupted(finished.Index, finished.PlayedText, finished.EndedAt)]);

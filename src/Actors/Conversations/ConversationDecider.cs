@@ -42,6 +42,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Continue => NextStep(state, runtime),
         StepDone done => OnStepDone(state, runtime, done, now),
         StepFailed failed => OnStepFailed(state, runtime, failed, now),
+        StepCancelled cancelled => OnStepCancelled(state, runtime, cancelled, now),
         StepProgress progress => OnStepProgress(state, runtime, progress),
         StepSettled settled => OnStepSettled(state, runtime, settled),
         Wake => state.IsStarted ? Decision.None(runtime) : Decision.Do(runtime, new MarkFinished(), new Passivate()),
@@ -155,6 +156,12 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     /// recorded. Async: turns of many conversations batch into one journal write, and the order of
     /// events stays the order in which they were decided.
     /// </summary>
+    /// <remarks>
+    /// A chat message typed while the reply is still streaming does not cancel it, unlike a caller
+    /// talking over speech: the reader has the whole reply on screen as it grows (nothing is "unheard"),
+    /// and a typed message often answers the part already shown. So the reply finishes and is recorded
+    /// whole, and the message, recorded at once, is answered next with that reply in the history.
+    /// </remarks>
     private static Decision UserTurnArrived(ConversationState state, ConversationRuntime runtime, string text,
         DateTimeOffset at, DateTimeOffset endAt)
     {
@@ -214,6 +221,19 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         return Decision.Record(runtime with { StepFailures = 0, Streamed = null },
             [new DialogueAdvanced(state.DialogueState ?? ""), new AssistantSaid(settings.DialogueFailureReply, now)],
             new Feed(new StepSettled(ArmSilence: false))).First(warn);
+    }
+
+    /// <summary>
+    /// A step cancelled on a barge-in whose engine kept nothing: its input is consumed with the engine's
+    /// state as it was, and the transcript keeps what the caller heard. Not a failure: no apology, no retry.
+    /// </summary>
+    private static Decision OnStepCancelled(ConversationState state, ConversationRuntime runtime, StepCancelled cancelled, DateTimeOffset now)
+    {
+        if (cancelled.Seq != runtime.StepSeq || state.IsEnded) return Decision.None(runtime);
+        var events = new List<object> { new DialogueAdvanced(state.DialogueState ?? "") };
+        if (runtime.Streamed is { Heard: { Length: > 0 } heard } cut && cut.Index == state.Transcript.Count)
+            events.Add(new AssistantSaid(heard, now));
+        return Decision.Record(runtime with { StepFailures = 0 }, events, new Feed(new StepSettled(ArmSilence: true)));
     }
 
     private Decision OnStepSettled(ConversationState state, ConversationRuntime runtime, StepSettled settled)

@@ -55,6 +55,9 @@ public sealed partial class ConversationEntity
             case RunStep step:
                 _links.Runner?.Tell(new DialogueRunner.RunStep(step.Seq, step.State, step.Input));
                 break;
+            case CancelStep cancel:
+                _links.Runner?.Tell(new DialogueRunner.CancelStep(cancel.Seq));
+                break;
             case StartVoice voice:
                 return StartVoiceSession(voice);
             case RunServerTool run:

@@ -112,6 +112,14 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDial
                 await StreamAsync(_models[m].Client, messages, options, text, calls, sentences, stream, () => spoken++, ct);
                 break;
             }
+            // Cancelled because the user talked over the reply (the HTTP stream is aborted with the
+            // token): whatever the cancellation surfaced as, the step ends with the text so far. Tool
+            // calls are dropped: the model asked for them in a reply the user cut short.
+            catch (Exception) when (stream.Interrupted)
+            {
+                RecordInterrupted(s, actions, text.ToString().Trim());
+                return;
+            }
             // The next model only while nothing of this reply has been shown or spoken.
             catch (Exception e) when (e is not OperationCanceledException && m + 1 < _models.Count && text.Length == 0 && calls.Count == 0)
             {
@@ -119,6 +127,18 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDial
         }
         if (sentences.Flush() is { } last) stream.Sentence(spoken, last);
         RecordReply(s, actions, text.ToString().Trim(), calls);
+    }
+
+    /// <summary>
+    /// A reply cut while it streamed is kept whole as far as it was written; the conversation's next
+    /// user turn says what was heard of it and <see cref="KeepOnlyWhatWasHeard"/> cuts it there, so the
+    /// heard part is in the history once, as this reply. Nothing written yet: no assistant message at all.
+    /// </summary>
+    private static void RecordInterrupted(LlmState s, List<DialogueAction> actions, string reply)
+    {
+        if (reply.Length == 0) return;
+        s.Messages.Add(new LlmMessage { Role = "assistant", Text = reply });
+        actions.Add(new DialogueAction.Say(reply));
     }
 
     private static async Task StreamAsync(IChatClient client, List<ChatMessage> messages, ChatOptions options, StringBuilder text,

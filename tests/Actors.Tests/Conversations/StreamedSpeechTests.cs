@@ -18,7 +18,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
 
     private readonly TestProbe _media;
     private readonly FakeVoiceFactory _voice;
-    private readonly GatedStreamingEngine _engine = new();
+    private GatedStreamingEngine _engine = new();
 
     public StreamedSpeechTests()
     {
@@ -74,8 +74,11 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         // A partial after it, from the same session, shows the cut reached the conversation before the model finished.
         session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechPartial("wait")));
         socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: true, Text: "wait" }, TimeSpan.FromSeconds(10));
-        _engine.Released.SetResult();
-        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: First + " " + Second }, TimeSpan.FromSeconds(10));
+        // The step was cancelled on the cut, not released: its engine ended it with the reply so far.
+        Assert.True(_engine.Cancelled.Task.Wait(TimeSpan.FromSeconds(10)));
+        // The final text of a cut reply is what was played (protocol.md), not what the engine wrote.
+        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Source: Speakers.Assistant } u
+            && (u.Text == "First sentence" ? true : throw new Xunit.Sdk.XunitException("final text " + u.Text)), TimeSpan.FromSeconds(10));
         // The next turn: the engine is told what was heard, and the next thing spoken is its reply (the cut one's
         // second sentence never was).
         now = DateTimeOffset.UtcNow;
@@ -90,11 +93,70 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         Assert.Equal("First sentence", result.Transcription[2].Text);
     }
 
+    [Fact]
+    public void A_barge_in_cancels_the_step_at_once_and_the_conversation_goes_on_without_an_apology_or_a_retry()
+    {
+        _engine = new GatedStreamingEngine { EndsEarly = true };
+        var socket = CreateTestProbe();
+        var (entity, session) = StartConnectedCall("s3", socket);
+
+        Assert.Equal(First, _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10)).Text);
+        var now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.SpeechFinished(2, "First", false, now, now)));
+        Assert.True(_engine.Cancelled.Task.Wait(TimeSpan.FromSeconds(10)), "the step's token was not cancelled on the barge-in");
+        Assert.False(_engine.Released.Task.IsCompleted);
+
+        now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechFinal("stop, I want nine", now, now)));
+        var next = _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10));
+        Assert.Equal((4, First), (next.Index, next.Text)); // the cut reply's second sentence was never spoken
+        // The next step starts from the state the cut step ended in, told what was heard of it.
+        Assert.Equal(["tell me", "stop, I want nine"], _engine.Inputs);
+        Assert.Equal("cut", _engine.States.Last());
+        Assert.Equal("First", _engine.Heard.Last());
+
+        entity.Tell(new ConversationCommands.Terminate("s3"));
+        var result = socket.FishForMessage<ConversationOutput.Finished>(_ => true, TimeSpan.FromSeconds(10)).Result;
+        // The second reply was still streaming at the end: it is not part of what was said.
+        Assert.Equal(["Hello.", "tell me", "First", "stop, I want nine"], result.Transcription.Select(t => t.Text));
+        Assert.DoesNotContain(result.Transcription, t => t.Text == Settings.DialogueFailureReply);
+    }
+
+    [Fact]
+    public void A_barge_in_on_an_engine_that_cannot_end_early_keeps_what_was_heard_and_is_not_a_failure()
+    {
+        var socket = CreateTestProbe();
+        var (entity, session) = StartConnectedCall("s4", socket);
+
+        Assert.Equal(First, _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10)).Text);
+        var now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.SpeechFinished(2, "First sentence", false, now, now)));
+        Assert.True(_engine.Cancelled.Task.Wait(TimeSpan.FromSeconds(10)));
+        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: "First sentence" }, TimeSpan.FromSeconds(10));
+
+        now = DateTimeOffset.UtcNow;
+        session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechFinal("go on", now, now)));
+        Assert.Equal((4, First), ((Func<VoiceCommands.Speak, (int, string)>)(s => (s.Index, s.Text)))(_media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10))));
+        Assert.Equal(["tell me", "go on"], _engine.Inputs); // the cut input was not run again
+        Assert.Equal("greeted", _engine.States.Last()); // its engine kept nothing, so the state is the one before it
+
+        entity.Tell(new ConversationCommands.Terminate("s4"));
+        var result = socket.FishForMessage<ConversationOutput.Finished>(_ => true, TimeSpan.FromSeconds(10)).Result;
+        Assert.Equal(["Hello.", "tell me", "First sentence", "go on"], result.Transcription.Select(t => t.Text));
+        Assert.DoesNotContain(result.Transcription, t => t.Text == Settings.DialogueFailureReply);
+    }
+
     /// <summary>Greets plainly; answers a user turn by streaming one sentence, waiting for the test, then another.</summary>
     private sealed class GatedStreamingEngine : IStreamingDialogueEngine
     {
         public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Set when a step's token was cancelled while it waited.</summary>
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public System.Collections.Concurrent.ConcurrentQueue<string?> Heard { get; } = new();
+        public System.Collections.Concurrent.ConcurrentQueue<string> Inputs { get; } = new();
+        public System.Collections.Concurrent.ConcurrentQueue<string?> States { get; } = new();
+        /// <summary>Ends an interrupted step with the reply so far (as the LLM engine does) instead of throwing.</summary>
+        public bool EndsEarly { get; init; }
 
         public ValueTask<DialogueStep> AdvanceAsync(string? state, DialogueInput input, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("The runner streams from this engine");
@@ -103,9 +165,20 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         {
             if (input is not DialogueInput.UserSaid said) return new DialogueStep([new DialogueAction.Say("Hello.")], "greeted");
             Heard.Enqueue(said.LastReplyHeard);
+            Inputs.Enqueue(said.Text);
+            States.Enqueue(state);
             stream.Partial(First);
             stream.Sentence(0, First);
-            await Released.Task.WaitAsync(cancellationToken);
+            try
+            {
+                await Released.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled.TrySetResult();
+                if (EndsEarly && stream.Interrupted) return new DialogueStep([new DialogueAction.Say(First)], "cut");
+                throw;
+            }
             stream.Partial(First + " " + Second);
             stream.Sentence(1, Second);
             return new DialogueStep([new DialogueAction.Say(First + " " + Second)], "answered");
