@@ -42,7 +42,7 @@ public sealed partial class ConversationDecider
         VoiceEvents.HoldChanged => Decision.Do(runtime with { Held = false }, [.. SilenceTimer(state)]),
         VoiceEvents.MediaStatisticsUpdated update => Decision.None(state.IsEnded ? runtime : runtime with { LatestMedia = update.Statistics }),
         DtmfFlush => FlushDtmf(state, runtime, now),
-        VoiceEvents.SpeechFinished finished => OnSpeechFinished(state, runtime, finished),
+        VoiceEvents.SpeechFinished finished => HeardAudio(state, runtime, finished),
         _ => throw new ArgumentException($"A conversation cannot decide on {input.GetType().Name}", nameof(input)),
     };
 
@@ -118,6 +118,14 @@ public sealed partial class ConversationDecider
         var cancel = new CancelTimer(ConversationTimers.Dtmf);
         if (runtime.DtmfDigits.Length == 0) return Decision.Do(runtime, cancel);
         return UserTurnArrived(state, runtime with { DtmfDigits = "" }, runtime.DtmfDigits, now, now).First(cancel);
+    }
+
+    /// <summary>A line that played: perhaps the first audio of an answer (its latency), then the rules for what was heard.</summary>
+    private static Decision HeardAudio(ConversationState state, ConversationRuntime runtime, VoiceEvents.SpeechFinished finished)
+    {
+        var (timed, late) = TurnLatencies.Audio(runtime, finished);
+        var decision = OnSpeechFinished(state, timed, finished);
+        return late is null ? decision : decision.First(new RecordLatency(state.CallType, late));
     }
 
     /// <summary>A line cut short keeps only what the caller heard.</summary>

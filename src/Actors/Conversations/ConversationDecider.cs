@@ -16,7 +16,7 @@ namespace Orchestrator.Actors.Conversations;
 public sealed partial class ConversationDecider(ConversationSettings settings)
 {
     public Decision Decide(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) =>
-        ConversationDecisions.KeepMediaStatistics(state, DecideInput(state, runtime, input, now));
+        ConversationDecisions.KeepMediaStatistics(state, TurnLatencies.KeepLate(DecideInput(state, runtime, input, now)));
 
     private Decision DecideInput(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) => input switch
     {
@@ -43,7 +43,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         StepDone done => OnStepDone(state, runtime, done, now),
         StepFailed failed => OnStepFailed(state, runtime, failed, now),
         StepCancelled cancelled => OnStepCancelled(state, runtime, cancelled, now),
-        StepProgress progress => OnStepProgress(state, runtime, progress),
+        StepProgress progress => OnStepProgress(state, runtime, progress, now),
         StepSettled settled => OnStepSettled(state, runtime, settled),
         Wake => state.IsStarted ? Decision.None(runtime) : Decision.Do(runtime, new MarkFinished(), new Passivate()),
         AnalysisDone done => state.IsEnded && state.PostCallAnalysis is null
@@ -176,7 +176,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         if (runtime.StepInFlight || !runtime.DialogueStarted || state.IsEnded || state.PendingInputs.IsEmpty)
             return Decision.None(runtime);
         var seq = runtime.StepSeq + 1;
-        return Decision.Do(runtime with { StepInFlight = true, StepSeq = seq },
+        return Decision.Do(TurnLatencies.Begin(runtime, state.PendingInputs[0]) with { StepInFlight = true, StepSeq = seq },
             new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
     }
 
@@ -188,13 +188,15 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         var events = ConversationDecisions.EventsForStep(state, done.Step, now);
         if (runtime.Streamed is { Heard: { } heard } cut && cut.Index == state.Transcript.Count)
             events = [.. ConversationDecisions.KeepHeard(events, cut.Index, heard, now)];
+        (events, runtime) = TurnLatencies.Answer(state, runtime, events, now);
         return Decision.Record(runtime with { StepFailures = 0 }, events, new Feed(new StepSettled(ArmSilence: true)));
     }
 
     /// <summary>A chat shows the reply as it streams; the step's final Say is journaled and sent once.</summary>
-    private static Decision OnStepProgress(ConversationState state, ConversationRuntime runtime, StepProgress progress)
+    private static Decision OnStepProgress(ConversationState state, ConversationRuntime runtime, StepProgress progress, DateTimeOffset now)
     {
         if (progress.Seq != runtime.StepSeq || !runtime.StepInFlight || state.IsEnded) return Decision.None(runtime);
+        runtime = TurnLatencies.Progress(runtime, progress, now);
         if (!state.IsVoice() && progress.TextSoFar is { Length: > 0 } text)
             return Decision.Do(runtime, new Emit(new ConversationOutput.Utterance(Speakers.Assistant, text, true)));
         if (!state.IsVoice() || progress.Sentence is not { Length: > 0 } sentence) return Decision.None(runtime);
@@ -218,7 +220,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
                 new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
-        return Decision.Record(runtime with { StepFailures = 0, Streamed = null },
+        return Decision.Record(runtime with { StepFailures = 0, Streamed = null, Turn = null },
             [new DialogueAdvanced(state.DialogueState ?? ""), new AssistantSaid(settings.DialogueFailureReply, now)],
             new Feed(new StepSettled(ArmSilence: false))).First(warn);
     }
@@ -233,7 +235,8 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         var events = new List<object> { new DialogueAdvanced(state.DialogueState ?? "") };
         if (runtime.Streamed is { Heard: { Length: > 0 } heard } cut && cut.Index == state.Transcript.Count)
             events.Add(new AssistantSaid(heard, now));
-        return Decision.Record(runtime with { StepFailures = 0 }, events, new Feed(new StepSettled(ArmSilence: true)));
+        var (answered, timed) = TurnLatencies.Answer(state, runtime, events, now);
+        return Decision.Record(timed with { StepFailures = 0 }, answered, new Feed(new StepSettled(ArmSilence: true)));
     }
 
     private Decision OnStepSettled(ConversationState state, ConversationRuntime runtime, StepSettled settled)

@@ -60,4 +60,7 @@ public abstract record ConversationEffect
     public sealed record Passivate : ConversationEffect;
 
     public sealed record Warn(string Message) : ConversationEffect;
+
+    /// <summary>Latency figures of an answer, to the service's meter (never journaled by this).</summary>
+    public sealed record RecordLatency(string Channel, Orchestrator.Messages.Results.TurnLatency Latency) : ConversationEffect;
 }

@@ -106,6 +106,9 @@ public sealed partial class ConversationEntity
             case Warn warn:
                 _log.Warning(warn.Message);
                 break;
+            case RecordLatency latency:
+                TurnMetrics.Record(latency.Channel, latency.Latency);
+                break;
             default:
                 throw new InvalidOperationException($"No runner for the effect {effect.GetType().Name}");
         }

@@ -24,6 +24,7 @@ public static class ConversationReactions
                 if (shown.Length > 0) yield return new Emit(new ConversationOutput.Utterance(Speakers.Assistant, shown, false));
                 // A reply spoken as it streamed is not spoken again.
                 if (state.IsVoice() && !streamed) yield return new TellVoice(Speak(state, said));
+                if (said.Latency is { } latency) yield return new RecordLatency(state.CallType, latency);
                 break;
             case ToolCallRequested { OnClient: true } request:
                 yield return new Emit(new ConversationOutput.ToolRequested(request.Id, request.ToolName, request.Args));
