@@ -64,6 +64,7 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
                 },
             }, "chat", new JsonObject(), null, [], at),
             new UserSaid("hi", at),
+            new UserSaid("hi", at, at.AddSeconds(1), at.AddSeconds(2)),
             new AssistantSaid("hello", at),
             new AssistantSaid("hello", at, new TurnLatency { FirstTokenMs = 310, FirstSentenceMs = 420, FirstAudioMs = 610 }),
             new AssistantSaid("hello", at, new TurnLatency { FirstSentenceMs = 3 }),

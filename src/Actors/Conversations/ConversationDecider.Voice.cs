@@ -35,7 +35,7 @@ public sealed partial class ConversationDecider
         VoiceEvents.UserSpeechFinal speech when state.IsEnded => Decision.None(runtime),
         // Nothing recognised: the silence the caller left counts again.
         VoiceEvents.UserSpeechFinal speech when string.IsNullOrWhiteSpace(speech.Text) => Decision.Do(runtime, [.. SilenceTimer(state)]),
-        VoiceEvents.UserSpeechFinal speech => UserTurnArrived(state, runtime, speech.Text, speech.StartedAt, speech.EndedAt),
+        VoiceEvents.UserSpeechFinal speech => UserTurnArrived(state, runtime, speech.Text, speech.StartedAt, speech.EndedAt, now),
         VoiceEvents.DtmfReceived dtmf => OnDtmf(state, runtime, dtmf, now),
         VoiceEvents.HoldChanged when state.IsEnded => Decision.None(runtime),
         VoiceEvents.HoldChanged { Held: true } => Decision.Do(runtime with { Held = true }, new CancelTimer(ConversationTimers.Silence)),
@@ -117,7 +117,7 @@ public sealed partial class ConversationDecider
     {
         var cancel = new CancelTimer(ConversationTimers.Dtmf);
         if (runtime.DtmfDigits.Length == 0) return Decision.Do(runtime, cancel);
-        return UserTurnArrived(state, runtime with { DtmfDigits = "" }, runtime.DtmfDigits, now, now).First(cancel);
+        return UserTurnArrived(state, runtime with { DtmfDigits = "" }, runtime.DtmfDigits, now, now, now).First(cancel);
     }
 
     /// <summary>A line that played: perhaps the first audio of an answer (its latency), then the rules for what was heard.</summary>

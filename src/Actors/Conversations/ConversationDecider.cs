@@ -26,8 +26,8 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Attach attach => OnAttach(state, runtime, attach),
         UserMessage when !state.IsStarted || state.IsEnded => Decision.Do(runtime,
             new Reply(new ConversationOutput.Error(state.IsEnded ? "Conversation has ended" : "Unknown conversation"))),
-        UserMessage message => UserTurnArrived(state, runtime, message.Text, now, now),
-        UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt),
+        UserMessage message => UserTurnArrived(state, runtime, message.Text, now, now, now),
+        UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt, now),
         ToolResponse response => OnToolResponse(state, runtime, response, now),
         ToolTimedOut timeout => OnToolTimedOut(state, runtime, timeout, now),
         ServerToolDone done => OnServerToolDone(state, runtime, done, now),
@@ -162,11 +162,13 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     /// and a typed message often answers the part already shown. So the reply finishes and is recorded
     /// whole, and the message, recorded at once, is answered next with that reply in the history.
     /// </remarks>
+    /// <param name="now">When the turn became final here: its answer's latency is measured from it (for speech, after
+    /// the end-of-turn silence and the recogniser's last word, which <paramref name="endAt"/> does not include).</param>
     private static Decision UserTurnArrived(ConversationState state, ConversationRuntime runtime, string text,
-        DateTimeOffset at, DateTimeOffset endAt)
+        DateTimeOffset at, DateTimeOffset endAt, DateTimeOffset now)
     {
         if (!state.IsStarted || state.IsEnded) return Decision.None(runtime);
-        return new Decision(runtime, [new CancelTimer(ConversationTimers.Silence)], [new UserSaid(text, at, endAt)],
+        return new Decision(runtime, [new CancelTimer(ConversationTimers.Silence)], [new UserSaid(text, at, endAt, now)],
             [new Feed(new Continue())], Async: true);
     }
 

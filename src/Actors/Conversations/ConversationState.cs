@@ -53,7 +53,7 @@ public sealed record ConversationState : IOrchestratorMessage
         UserSaid e => this with
         {
             Transcript = Transcript.Add(new TranscriptEntry(Speakers.User, e.Text, e.At, e.EndAt ?? e.At)),
-            PendingInputs = PendingInputs.Add(PendingInput.User(e.Text, e.EndAt ?? e.At)),
+            PendingInputs = PendingInputs.Add(PendingInput.User(e.Text, e.FinalAt ?? e.EndAt ?? e.At)),
             SilenceAttempts = 0,
         },
         AssistantSaid e => this with

@@ -16,7 +16,9 @@ public static class ConversationEvents
         IReadOnlyList<string> ClientTools, DateTimeOffset At, CallAttempt? Call = null) : IOrchestratorMessage;
 
     /// <summary>A user turn; EndAt is set for speech (At is when it began).</summary>
-    public sealed record UserSaid(string Text, DateTimeOffset At, DateTimeOffset? EndAt = null) : IOrchestratorMessage;
+    /// <param name="FinalAt">Added later (null in older journals): when the turn became final to the conversation,
+    /// where its answer's latency figures start.</param>
+    public sealed record UserSaid(string Text, DateTimeOffset At, DateTimeOffset? EndAt = null, DateTimeOffset? FinalAt = null) : IOrchestratorMessage;
 
     /// <param name="Latency">
     /// Added later (null in older journals and for lines that answer no user turn): the figures of the

@@ -102,7 +102,7 @@ public sealed class ConversationDeciderTests
     {
         var d = _decider.Decide(Started(), Runtime, new UserMessage("c1", "hi"), T0);
         Assert.True(d.Async);
-        Assert.Equal(new UserSaid("hi", T0, T0), Assert.Single(d.Events));
+        Assert.Equal(new UserSaid("hi", T0, T0, T0), Assert.Single(d.Events));
         Assert.Equal(new CancelTimer(ConversationTimers.Silence), Assert.Single(d.Now));
         Assert.Equal(new Feed(new Continue()), Assert.Single(d.Then));
 
