@@ -63,7 +63,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
     }
 
     [Fact]
-    public void A_reply_cut_while_it_streams_is_recorded_as_what_was_heard_and_its_later_sentences_are_not_spoken()
+    public async Task A_reply_cut_while_it_streams_is_recorded_as_what_was_heard_and_its_later_sentences_are_not_spoken()
     {
         var socket = CreateTestProbe();
         var (entity, session) = StartConnectedCall("s2", socket);
@@ -75,7 +75,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.UserSpeechPartial("wait")));
         socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: true, Text: "wait" }, TimeSpan.FromSeconds(10));
         // The step was cancelled on the cut, not released: its engine ended it with the reply so far.
-        Assert.True(_engine.Cancelled.Task.Wait(TimeSpan.FromSeconds(10)));
+        await _engine.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         // The final text of a cut reply is what was played (protocol.md), not what the engine wrote.
         socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Source: Speakers.Assistant } u
             && (u.Text == "First sentence" ? true : throw new Xunit.Sdk.XunitException("final text " + u.Text)), TimeSpan.FromSeconds(10));
@@ -94,7 +94,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
     }
 
     [Fact]
-    public void A_barge_in_cancels_the_step_at_once_and_the_conversation_goes_on_without_an_apology_or_a_retry()
+    public async Task A_barge_in_cancels_the_step_at_once_and_the_conversation_goes_on_without_an_apology_or_a_retry()
     {
         _engine = new GatedStreamingEngine { EndsEarly = true };
         var socket = CreateTestProbe();
@@ -103,7 +103,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         Assert.Equal(First, _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10)).Text);
         var now = DateTimeOffset.UtcNow;
         session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.SpeechFinished(2, "First", false, now, now)));
-        Assert.True(_engine.Cancelled.Task.Wait(TimeSpan.FromSeconds(10)), "the step's token was not cancelled on the barge-in");
+        await _engine.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the step's token was cancelled on the barge-in
         Assert.False(_engine.Released.Task.IsCompleted);
 
         now = DateTimeOffset.UtcNow;
@@ -123,7 +123,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
     }
 
     [Fact]
-    public void A_barge_in_on_an_engine_that_cannot_end_early_keeps_what_was_heard_and_is_not_a_failure()
+    public async Task A_barge_in_on_an_engine_that_cannot_end_early_keeps_what_was_heard_and_is_not_a_failure()
     {
         var socket = CreateTestProbe();
         var (entity, session) = StartConnectedCall("s4", socket);
@@ -131,7 +131,7 @@ public sealed class StreamedSpeechTests : ConversationTestBase
         Assert.Equal(First, _media.ExpectMsg<VoiceCommands.Speak>(TimeSpan.FromSeconds(10)).Text);
         var now = DateTimeOffset.UtcNow;
         session.Tell(new FakeVoiceSession.Raise(new VoiceEvents.SpeechFinished(2, "First sentence", false, now, now)));
-        Assert.True(_engine.Cancelled.Task.Wait(TimeSpan.FromSeconds(10)));
+        await _engine.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: "First sentence" }, TimeSpan.FromSeconds(10));
 
         now = DateTimeOffset.UtcNow;
