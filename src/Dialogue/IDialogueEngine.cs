@@ -121,6 +121,12 @@ public interface IDialogueStream
     /// conversation records the turn and the user's cut of it; one that throws is simply not answered.
     /// </summary>
     bool Interrupted => false;
+
+    /// <summary>
+    /// Once <see cref="Interrupted"/>: what the user heard of the reply, when the conversation knows it
+    /// (voice: what was played). The engine keeps its reply only that far, whatever input comes next.
+    /// </summary>
+    string? Heard => null;
 }
 
 public sealed class DialogueConfigException(string message) : Exception(message);

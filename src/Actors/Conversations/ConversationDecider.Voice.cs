@@ -138,7 +138,7 @@ public sealed partial class ConversationDecider
         {
             var cut = runtime with { Streamed = streamed with { Heard = finished.PlayedText } };
             return streamed.Heard is null && runtime.StepInFlight && streamed.Seq == runtime.StepSeq
-                ? Decision.Do(cut, new CancelStep(streamed.Seq))
+                ? Decision.Do(cut, new CancelStep(streamed.Seq, finished.PlayedText))
                 : Decision.None(cut);
         }
         if (finished.Complete || finished.Index < 0 || finished.Index >= state.Transcript.Count) return Decision.None(runtime);

@@ -31,8 +31,8 @@ public abstract record ConversationEffect
 
     public sealed record RunStep(long Seq, string? State, DialogueInput Input) : ConversationEffect;
 
-    /// <summary>Ends dialogue step <paramref name="Seq"/> now (the user talked over it, or the conversation ended).</summary>
-    public sealed record CancelStep(long Seq) : ConversationEffect;
+    /// <summary>Ends dialogue step <paramref name="Seq"/> now: the user talked over it (and heard <paramref name="Heard"/>), or the conversation ended.</summary>
+    public sealed record CancelStep(long Seq, string? Heard = null) : ConversationEffect;
 
     /// <summary>Calls the webhook of server tool call <paramref name="Id"/>; its outcome comes back as ServerToolDone.</summary>
     public sealed record RunServerTool(string Id) : ConversationEffect;

@@ -56,7 +56,7 @@ public sealed partial class ConversationEntity
                 _links.Runner?.Tell(new DialogueRunner.RunStep(step.Seq, step.State, step.Input));
                 break;
             case CancelStep cancel:
-                _links.Runner?.Tell(new DialogueRunner.CancelStep(cancel.Seq));
+                _links.Runner?.Tell(new DialogueRunner.CancelStep(cancel.Seq, cancel.Heard));
                 break;
             case StartVoice voice:
                 return StartVoiceSession(voice);

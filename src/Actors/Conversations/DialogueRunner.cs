@@ -21,8 +21,11 @@ public sealed class DialogueRunner : ReceiveActor, IWithUnboundedStash
 
     public sealed record StepFailed(long Seq, string Reason);
 
-    /// <summary>The user talked over step <paramref name="Seq"/>'s reply: end it now. Ignored once it is over.</summary>
-    public sealed record CancelStep(long Seq);
+    /// <summary>
+    /// The user talked over step <paramref name="Seq"/>'s reply (<paramref name="Heard"/> of it, when known),
+    /// or the conversation ended: end it now. Ignored once it is over.
+    /// </summary>
+    public sealed record CancelStep(long Seq, string? Heard = null);
 
     /// <summary>
     /// A cancelled step whose engine threw rather than ending early: it produced nothing, which is
@@ -82,7 +85,7 @@ public sealed class DialogueRunner : ReceiveActor, IWithUnboundedStash
     {
         Receive<CancelStep>(cancel =>
         {
-            if (cancel.Seq == _running!.Seq) _running.Interrupt();
+            if (cancel.Seq == _running!.Seq) _running.Interrupt(cancel.Heard);
         });
         Receive<StepEnded>(OnStepEnded);
         ReceiveAny(_ => Stash.Stash());
@@ -142,6 +145,7 @@ public sealed class DialogueRunner : ReceiveActor, IWithUnboundedStash
         private readonly CancellationTokenSource _cts;
         private readonly IActorRef _runner;
         private volatile bool _interrupted;
+        private volatile string? _heard;
 
         public Running(long seq, IActorRef replyTo, IActorRef runner, TimeSpan timeout)
         {
@@ -155,10 +159,12 @@ public sealed class DialogueRunner : ReceiveActor, IWithUnboundedStash
         public IActorRef ReplyTo { get; }
         public CancellationToken Token => _cts.Token;
         public bool Interrupted => _interrupted;
+        public string? Heard => _heard;
 
-        public void Interrupt()
+        public void Interrupt(string? heard = null)
         {
-            // Set before the cancel: the engine reads it when the cancellation reaches it.
+            // Set before the cancel: the engine reads them when the cancellation reaches it.
+            _heard ??= heard;
             _interrupted = true;
             try
             {

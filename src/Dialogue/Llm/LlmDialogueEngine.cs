@@ -117,7 +117,7 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDial
             // calls are dropped: the model asked for them in a reply the user cut short.
             catch (Exception) when (stream.Interrupted)
             {
-                RecordInterrupted(s, actions, text.ToString().Trim());
+                RecordInterrupted(s, actions, text.ToString().Trim(), stream.Heard);
                 return;
             }
             // The next model only while nothing of this reply has been shown or spoken.
@@ -130,15 +130,18 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDial
     }
 
     /// <summary>
-    /// A reply cut while it streamed is kept whole as far as it was written; the conversation's next
-    /// user turn says what was heard of it and <see cref="KeepOnlyWhatWasHeard"/> cuts it there, so the
-    /// heard part is in the history once, as this reply. Nothing written yet: no assistant message at all.
+    /// A reply cut while it streamed is said as far as it was written (the conversation records it cut
+    /// to what was played) and kept in the history as far as it was heard: cut now when the cancel
+    /// said how far, else by the next user turn's <see cref="DialogueInput.UserSaid.LastReplyHeard"/>
+    /// (<see cref="KeepOnlyWhatWasHeard"/>, which leaves an already cut reply as it is). Either way the
+    /// heard part is in the history once, as this reply. Nothing written or heard: no assistant message.
     /// </summary>
-    private static void RecordInterrupted(LlmState s, List<DialogueAction> actions, string reply)
+    private static void RecordInterrupted(LlmState s, List<DialogueAction> actions, string reply, string? heard)
     {
         if (reply.Length == 0) return;
         s.Messages.Add(new LlmMessage { Role = "assistant", Text = reply });
         actions.Add(new DialogueAction.Say(reply));
+        KeepOnlyWhatWasHeard(s, heard);
     }
 
     private static async Task StreamAsync(IChatClient client, List<ChatMessage> messages, ChatOptions options, StringBuilder text,

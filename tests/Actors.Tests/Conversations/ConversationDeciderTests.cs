@@ -330,7 +330,7 @@ public sealed class ConversationDeciderTests
     {
         var (state, runtime) = StreamingAnswer();
         var cut = _decider.Decide(state, runtime, new VoiceEvents.SpeechFinished(1, "First", false, T0.AddMilliseconds(700), T0.AddMilliseconds(900)), T0.AddMilliseconds(900));
-        Assert.Equal(new CancelStep(1), Assert.Single(cut.Now));
+        Assert.Equal(new CancelStep(1, "First"), Assert.Single(cut.Now));
         Assert.Empty(cut.Events);
         // The session reports every queued line as it cuts them: the step is cancelled only once.
         var again = _decider.Decide(state, cut.Runtime, new VoiceEvents.SpeechFinished(1, "First", false, T0.AddMilliseconds(900), T0.AddMilliseconds(900)), T0.AddMilliseconds(900));

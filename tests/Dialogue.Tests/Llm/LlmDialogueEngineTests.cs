@@ -204,6 +204,30 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cut_that_says_what_was_heard_keeps_only_that_even_when_a_reminder_comes_before_the_next_turn()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _model.Reply(new FakeReply { Chunks = ["We have a table at eight. ", "We also have one ", "at nine."], Hold = hold, HoldAfter = 2 })
+              .ReplyText("Eight it is.");
+        var engine = Engine();
+        var stream = new InterruptibleStream();
+        using var cts = new CancellationTokenSource();
+        var running = engine.AdvanceAsync(null, new DialogueInput.UserSaid("Any table tonight?"), stream, cts.Token).AsTask();
+        await stream.Wrote("We have a table at eight. We also have one ");
+        stream.Heard = "We have a table";
+        stream.Interrupted = true;
+        cts.Cancel();
+        var step = await running.WaitAsync(TimeSpan.FromSeconds(10));
+        await _model.WaitForAbortAsync(1);
+
+        // Nothing was recognised of the caller's speech; the silence reminder comes first.
+        var (reminder, _) = await Step(engine, step.State, new DialogueInput.Silence(1));
+        await Step(engine, reminder.State, new DialogueInput.UserSaid("Eight please.") { LastReplyHeard = "Are you still there?" });
+        var messages = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray();
+        Assert.Equal(["Any table tonight?", "We have a table", "Are you still there?", "Eight please."], messages.Skip(1).Select(m => Text(m!)));
+    }
+
+    [Fact]
     public async Task A_reply_talked_over_before_its_first_word_leaves_no_assistant_message()
     {
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -248,6 +272,7 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
         private volatile bool _interrupted;
 
         public bool Interrupted { get => _interrupted; set => _interrupted = value; }
+        public string? Heard { get; set; }
 
         /// <summary>Completes once the reply so far has been <paramref name="textSoFar"/> (before or after the call).</summary>
         public Task Wrote(string textSoFar)
