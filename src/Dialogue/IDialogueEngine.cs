@@ -113,6 +113,20 @@ public interface IDialogueStream
     /// sentences of this step from 0; the step's final Say of the same text follows.
     /// </summary>
     void Sentence(int index, string sentence);
+
+    /// <summary>
+    /// True once the user talked over this step's reply: the step's token was cancelled for that,
+    /// not for a time-out. An engine that can should then end the step at once with what it has
+    /// (the reply so far, as its Say and in its state, and no tool calls) instead of throwing, so the
+    /// conversation records the turn and the user's cut of it; one that throws is simply not answered.
+    /// </summary>
+    bool Interrupted => false;
+
+    /// <summary>
+    /// Once <see cref="Interrupted"/>: what the user heard of the reply, when the conversation knows it
+    /// (voice: what was played). The engine keeps its reply only that far, whatever input comes next.
+    /// </summary>
+    string? Heard => null;
 }
 
 public sealed class DialogueConfigException(string message) : Exception(message);

@@ -31,7 +31,8 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
         var result = new ConversationResult
         {
             ConversationId = "c", AgentId = "a", FinishReason = FinishReasons.AgentEnded, StartedAt = at, EndedAt = at,
-            Transcription = [new TranscriptEntry("user", "hi", at, at)],
+            Transcription = [new TranscriptEntry("user", "hi", at, at),
+                new TranscriptEntry("assistant", "hello", at, at, new TurnLatency { FirstTokenMs = 5, FirstSentenceMs = 9 })],
             ToolCalls = [new ToolCallRecord("t1", "tool", new JsonObject { ["x"] = 1 }, JsonValue.Create("r"), "ok")],
         };
         return new TheoryData<object>
@@ -63,7 +64,11 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
                 },
             }, "chat", new JsonObject(), null, [], at),
             new UserSaid("hi", at),
+            new UserSaid("hi", at, at.AddSeconds(1), at.AddSeconds(2)),
             new AssistantSaid("hello", at),
+            new AssistantSaid("hello", at, new TurnLatency { FirstTokenMs = 310, FirstSentenceMs = 420, FirstAudioMs = 610 }),
+            new AssistantSaid("hello", at, new TurnLatency { FirstSentenceMs = 3 }),
+            new ReplyLatencyRecorded(4, new TurnLatency { FirstAudioMs = 250 }),
             new AnalysisFilled(new JsonObject { ["outcome"] = new JsonObject { ["booked"] = true, ["size"] = null } }, at),
             new ToolCallRequested("t1", "tool", new JsonObject { ["q"] = true }, true, at.AddSeconds(10), at),
             new ToolCallCompleted("t1", JsonValue.Create("fallback"), "timeout", at),
@@ -138,6 +143,36 @@ public sealed class SerializerRoundTripTests : Akka.TestKit.Xunit2.TestKit
         var back = (Started)_serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), _serializer.Manifest(old));
         Assert.Null(back.Call);
         Assert.Equal("c", back.ConversationId);
+    }
+
+    [Fact]
+    public void An_assistant_line_journaled_before_latency_figures_existed_reads_with_none_and_the_result_omits_them()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        var json = System.Text.Json.Nodes.JsonNode.Parse(_serializer.ToBinary(new AssistantSaid("hello", at)))!.AsObject();
+        json.Remove("latency");
+        var back = (AssistantSaid)_serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), _serializer.Manifest(new AssistantSaid("", at)));
+        Assert.Equal(("hello", null), (back.Text, back.Latency));
+
+        // A snapshot from before: its pending user turn has no time to measure from, its lines no latency.
+        var state = new ConversationState()
+            .Apply(new Started("c", new Messages.Agents.Agent { AgentId = "a" }, "chat", new JsonObject(), null, [], at))
+            .Apply(new UserSaid("hi", at))
+            .Apply(back);
+        var snapshot = System.Text.Json.Nodes.JsonNode.Parse(_serializer.ToBinary(state))!.AsObject();
+        foreach (var entry in snapshot["transcript"]!.AsArray()) entry!.AsObject().Remove("latency");
+        foreach (var input in snapshot["pendingInputs"]!.AsArray()) input!.AsObject().Remove("finalAt");
+        var restored = (ConversationState)_serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(snapshot.ToJsonString()), _serializer.Manifest(state));
+        Assert.Null(restored.PendingInputs.Single(p => p.Kind == InputKinds.User).FinalAt);
+        var result = System.Text.Json.JsonSerializer.SerializeToNode(restored.ToResult(at), JsonDefaults.Options)!;
+        Assert.All(result["transcription"]!.AsArray(), entry => Assert.False(entry!.AsObject().ContainsKey("latency")));
+
+        // A figure measured later joins the line's own.
+        var timed = restored.Apply(new AssistantSaid("again", at, new TurnLatency { FirstTokenMs = 7, FirstSentenceMs = 12 }))
+            .Apply(new ReplyLatencyRecorded(2, new TurnLatency { FirstAudioMs = 40 }));
+        Assert.Equal(new TurnLatency { FirstTokenMs = 7, FirstSentenceMs = 12, FirstAudioMs = 40 }, timed.Transcript[2].Latency);
+        var line = System.Text.Json.JsonSerializer.SerializeToNode(timed.ToResult(at), JsonDefaults.Options)!["transcription"]![2]!;
+        Assert.Equal(40, line["latency"]!["firstAudioMs"]!.GetValue<long>());
     }
 
     [Fact]

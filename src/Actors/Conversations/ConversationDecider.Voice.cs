@@ -35,14 +35,14 @@ public sealed partial class ConversationDecider
         VoiceEvents.UserSpeechFinal speech when state.IsEnded => Decision.None(runtime),
         // Nothing recognised: the silence the caller left counts again.
         VoiceEvents.UserSpeechFinal speech when string.IsNullOrWhiteSpace(speech.Text) => Decision.Do(runtime, [.. SilenceTimer(state)]),
-        VoiceEvents.UserSpeechFinal speech => UserTurnArrived(state, runtime, speech.Text, speech.StartedAt, speech.EndedAt),
+        VoiceEvents.UserSpeechFinal speech => UserTurnArrived(state, runtime, speech.Text, speech.StartedAt, speech.EndedAt, now),
         VoiceEvents.DtmfReceived dtmf => OnDtmf(state, runtime, dtmf, now),
         VoiceEvents.HoldChanged when state.IsEnded => Decision.None(runtime),
         VoiceEvents.HoldChanged { Held: true } => Decision.Do(runtime with { Held = true }, new CancelTimer(ConversationTimers.Silence)),
         VoiceEvents.HoldChanged => Decision.Do(runtime with { Held = false }, [.. SilenceTimer(state)]),
         VoiceEvents.MediaStatisticsUpdated update => Decision.None(state.IsEnded ? runtime : runtime with { LatestMedia = update.Statistics }),
         DtmfFlush => FlushDtmf(state, runtime, now),
-        VoiceEvents.SpeechFinished finished => OnSpeechFinished(state, runtime, finished),
+        VoiceEvents.SpeechFinished finished => HeardAudio(state, runtime, finished),
         _ => throw new ArgumentException($"A conversation cannot decide on {input.GetType().Name}", nameof(input)),
     };
 
@@ -118,15 +118,30 @@ public sealed partial class ConversationDecider
     {
         var cancel = new CancelTimer(ConversationTimers.Dtmf);
         if (runtime.DtmfDigits.Length == 0) return Decision.Do(runtime, cancel);
-        return UserTurnArrived(state, runtime with { DtmfDigits = "" }, runtime.DtmfDigits, now, now).First(cancel);
+        return UserTurnArrived(state, runtime with { DtmfDigits = "" }, runtime.DtmfDigits, now, now, now).First(cancel);
+    }
+
+    /// <summary>A line that played: perhaps the first audio of an answer (its latency), then the rules for what was heard.</summary>
+    private static Decision HeardAudio(ConversationState state, ConversationRuntime runtime, VoiceEvents.SpeechFinished finished)
+    {
+        var (timed, late) = TurnLatencies.Audio(runtime, finished);
+        var decision = OnSpeechFinished(state, timed, finished);
+        return late is null ? decision : decision.First(new RecordLatency(state.CallType, late));
     }
 
     /// <summary>A line cut short keeps only what the caller heard.</summary>
     private static Decision OnSpeechFinished(ConversationState state, ConversationRuntime runtime, VoiceEvents.SpeechFinished finished)
     {
-        // A streamed reply cut before it is recorded: remembered, and recorded as heard when its step is done.
+        // A streamed reply cut before it is recorded: remembered, and recorded as heard when its step is
+        // done. The step is cancelled at once (the model stops writing what nobody will hear); it ends
+        // with the reply so far, which the next turn cuts to what was heard.
         if (!finished.Complete && runtime.Streamed is { } streamed && streamed.Index == finished.Index && finished.Index >= state.Transcript.Count)
-            return Decision.None(runtime with { Streamed = streamed with { Heard = finished.PlayedText } });
+        {
+            var cut = runtime with { Streamed = streamed with { Heard = finished.PlayedText } };
+            return streamed.Heard is null && runtime.StepInFlight && streamed.Seq == runtime.StepSeq
+                ? Decision.Do(cut, new CancelStep(streamed.Seq, finished.PlayedText))
+                : Decision.None(cut);
+        }
         if (finished.Complete || finished.Index < 0 || finished.Index >= state.Transcript.Count) return Decision.None(runtime);
         if (state.Transcript[finished.Index].Text == finished.PlayedText) return Decision.None(runtime);
         return Decision.Record(runtime, [new AssistantInterrupted(finished.Index, finished.PlayedText, finished.EndedAt)]);

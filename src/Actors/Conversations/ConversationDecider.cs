@@ -16,7 +16,7 @@ namespace Orchestrator.Actors.Conversations;
 public sealed partial class ConversationDecider(ConversationSettings settings)
 {
     public Decision Decide(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) =>
-        ConversationDecisions.KeepMediaStatistics(state, DecideInput(state, runtime, input, now));
+        ConversationDecisions.KeepMediaStatistics(state, TurnLatencies.KeepLate(DecideInput(state, runtime, input, now)));
 
     private Decision DecideInput(ConversationState state, ConversationRuntime runtime, object input, DateTimeOffset now) => input switch
     {
@@ -26,8 +26,8 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Attach attach => OnAttach(state, runtime, attach),
         UserMessage when !state.IsStarted || state.IsEnded => Decision.Do(runtime,
             new Reply(new ConversationOutput.Error(state.IsEnded ? "Conversation has ended" : "Unknown conversation"))),
-        UserMessage message => UserTurnArrived(state, runtime, message.Text, now, now),
-        UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt),
+        UserMessage message => UserTurnArrived(state, runtime, message.Text, now, now, now),
+        UserTurn turn => UserTurnArrived(state, runtime, turn.Text, turn.At, turn.EndAt, now),
         ToolResponse response => OnToolResponse(state, runtime, response, now),
         ToolTimedOut timeout => OnToolTimedOut(state, runtime, timeout, now),
         ServerToolDone done => OnServerToolDone(state, runtime, done, now),
@@ -42,7 +42,8 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         Continue => NextStep(state, runtime),
         StepDone done => OnStepDone(state, runtime, done, now),
         StepFailed failed => OnStepFailed(state, runtime, failed, now),
-        StepProgress progress => OnStepProgress(state, runtime, progress),
+        StepCancelled cancelled => OnStepCancelled(state, runtime, cancelled, now),
+        StepProgress progress => OnStepProgress(state, runtime, progress, now),
         StepSettled settled => OnStepSettled(state, runtime, settled),
         Wake => state.IsStarted ? Decision.None(runtime) : Decision.Do(runtime, new MarkFinished(), new Passivate()),
         AnalysisDone done => state.IsEnded && state.PostCallAnalysis is null
@@ -155,11 +156,19 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     /// recorded. Async: turns of many conversations batch into one journal write, and the order of
     /// events stays the order in which they were decided.
     /// </summary>
+    /// <remarks>
+    /// A chat message typed while the reply is still streaming does not cancel it, unlike a caller
+    /// talking over speech: the reader has the whole reply on screen as it grows (nothing is "unheard"),
+    /// and a typed message often answers the part already shown. So the reply finishes and is recorded
+    /// whole, and the message, recorded at once, is answered next with that reply in the history.
+    /// </remarks>
+    /// <param name="now">When the turn became final here: its answer's latency is measured from it (for speech, after
+    /// the end-of-turn silence and the recogniser's last word, which <paramref name="endAt"/> does not include).</param>
     private static Decision UserTurnArrived(ConversationState state, ConversationRuntime runtime, string text,
-        DateTimeOffset at, DateTimeOffset endAt)
+        DateTimeOffset at, DateTimeOffset endAt, DateTimeOffset now)
     {
         if (!state.IsStarted || state.IsEnded) return Decision.None(runtime);
-        return new Decision(runtime, [new CancelTimer(ConversationTimers.Silence)], [new UserSaid(text, at, endAt)],
+        return new Decision(runtime, [new CancelTimer(ConversationTimers.Silence)], [new UserSaid(text, at, endAt, now)],
             [new Feed(new Continue())], Async: true);
     }
 
@@ -169,7 +178,7 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         if (runtime.StepInFlight || !runtime.DialogueStarted || state.IsEnded || state.PendingInputs.IsEmpty)
             return Decision.None(runtime);
         var seq = runtime.StepSeq + 1;
-        return Decision.Do(runtime with { StepInFlight = true, StepSeq = seq },
+        return Decision.Do(TurnLatencies.Begin(runtime, state.PendingInputs[0]) with { StepInFlight = true, StepSeq = seq },
             new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
     }
 
@@ -181,13 +190,15 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         var events = ConversationDecisions.EventsForStep(state, done.Step, now);
         if (runtime.Streamed is { Heard: { } heard } cut && cut.Index == state.Transcript.Count)
             events = [.. ConversationDecisions.KeepHeard(events, cut.Index, heard, now)];
+        (events, runtime) = TurnLatencies.Answer(state, runtime, events, now);
         return Decision.Record(runtime with { StepFailures = 0 }, events, new Feed(new StepSettled(ArmSilence: true)));
     }
 
     /// <summary>A chat shows the reply as it streams; the step's final Say is journaled and sent once.</summary>
-    private static Decision OnStepProgress(ConversationState state, ConversationRuntime runtime, StepProgress progress)
+    private static Decision OnStepProgress(ConversationState state, ConversationRuntime runtime, StepProgress progress, DateTimeOffset now)
     {
         if (progress.Seq != runtime.StepSeq || !runtime.StepInFlight || state.IsEnded) return Decision.None(runtime);
+        runtime = TurnLatencies.Progress(runtime, progress, now);
         if (!state.IsVoice() && progress.TextSoFar is { Length: > 0 } text)
             return Decision.Do(runtime, new Emit(new ConversationOutput.Utterance(Speakers.Assistant, text, true)));
         if (!state.IsVoice() || progress.Sentence is not { Length: > 0 } sentence) return Decision.None(runtime);
@@ -211,9 +222,23 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
                 new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(state)));
         }
         // Give up on this input, keep the engine's previous state, and let the user try again.
-        return Decision.Record(runtime with { StepFailures = 0, Streamed = null },
+        return Decision.Record(runtime with { StepFailures = 0, Streamed = null, Turn = null },
             [new DialogueAdvanced(state.DialogueState ?? ""), new AssistantSaid(settings.DialogueFailureReply, now)],
             new Feed(new StepSettled(ArmSilence: false))).First(warn);
+    }
+
+    /// <summary>
+    /// A step cancelled on a barge-in whose engine kept nothing: its input is consumed with the engine's
+    /// state as it was, and the transcript keeps what the caller heard. Not a failure: no apology, no retry.
+    /// </summary>
+    private static Decision OnStepCancelled(ConversationState state, ConversationRuntime runtime, StepCancelled cancelled, DateTimeOffset now)
+    {
+        if (cancelled.Seq != runtime.StepSeq || state.IsEnded) return Decision.None(runtime);
+        var events = new List<object> { new DialogueAdvanced(state.DialogueState ?? "") };
+        if (runtime.Streamed is { Heard: { Length: > 0 } heard } cut && cut.Index == state.Transcript.Count)
+            events.Add(new AssistantSaid(heard, now));
+        var (answered, timed) = TurnLatencies.Answer(state, runtime, events, now);
+        return Decision.Record(timed with { StepFailures = 0 }, answered, new Feed(new StepSettled(ArmSilence: true)));
     }
 
     private Decision OnStepSettled(ConversationState state, ConversationRuntime runtime, StepSettled settled)

@@ -31,6 +31,9 @@ public abstract record ConversationEffect
 
     public sealed record RunStep(long Seq, string? State, DialogueInput Input) : ConversationEffect;
 
+    /// <summary>Ends dialogue step <paramref name="Seq"/> now: the user talked over it (and heard <paramref name="Heard"/>), or the conversation ended.</summary>
+    public sealed record CancelStep(long Seq, string? Heard = null) : ConversationEffect;
+
     /// <summary>Calls the webhook of server tool call <paramref name="Id"/>; its outcome comes back as ServerToolDone.</summary>
     public sealed record RunServerTool(string Id) : ConversationEffect;
 
@@ -57,4 +60,7 @@ public abstract record ConversationEffect
     public sealed record Passivate : ConversationEffect;
 
     public sealed record Warn(string Message) : ConversationEffect;
+
+    /// <summary>Latency figures of an answer, to the service's meter (never journaled by this).</summary>
+    public sealed record RecordLatency(string Channel, Orchestrator.Messages.Results.TurnLatency Latency) : ConversationEffect;
 }

@@ -55,6 +55,9 @@ public sealed partial class ConversationEntity
             case RunStep step:
                 _links.Runner?.Tell(new DialogueRunner.RunStep(step.Seq, step.State, step.Input));
                 break;
+            case CancelStep cancel:
+                _links.Runner?.Tell(new DialogueRunner.CancelStep(cancel.Seq, cancel.Heard));
+                break;
             case StartVoice voice:
                 return StartVoiceSession(voice);
             case RunServerTool run:
@@ -102,6 +105,9 @@ public sealed partial class ConversationEntity
                 break;
             case Warn warn:
                 _log.Warning(warn.Message);
+                break;
+            case RecordLatency latency:
+                TurnMetrics.Record(latency.Channel, latency.Latency);
                 break;
             default:
                 throw new InvalidOperationException($"No runner for the effect {effect.GetType().Name}");

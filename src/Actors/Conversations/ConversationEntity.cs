@@ -74,6 +74,7 @@ public sealed partial class ConversationEntity : ReceivePersistentActor, IWithTi
         Command<IConversationInput>(Decide);
         Command<DialogueRunner.StepDone>(d => Decide(new ConversationInputs.StepDone(d.Seq, d.Step)));
         Command<DialogueRunner.StepFailed>(f => Decide(new ConversationInputs.StepFailed(f.Seq, f.Reason)));
+        Command<DialogueRunner.StepCancelled>(c => Decide(new ConversationInputs.StepCancelled(c.Seq)));
         Command<DialogueRunner.AnalysisDone>(a => Decide(new ConversationInputs.AnalysisDone(a.Analysis)));
         Command<DialogueRunner.StepProgress>(p => Decide(new ConversationInputs.StepProgress(p.Seq, p.TextSoFar, p.SentenceIndex, p.Sentence)));
         Command<VoiceEvents.OfferReady>(Decide);

@@ -31,6 +31,9 @@ public static class ConversationInputs
 
     public sealed record StepFailed(long Seq, string Reason) : IConversationInput;
 
+    /// <summary>A step cancelled on a barge-in ended with nothing (its engine could not end it early).</summary>
+    public sealed record StepCancelled(long Seq) : IConversationInput;
+
     /// <summary>A streamed reply in progress (never journaled): TextSoFar, or a complete Sentence.</summary>
     public sealed record StepProgress(long Seq, string? TextSoFar, int SentenceIndex, string? Sentence) : IConversationInput;
 

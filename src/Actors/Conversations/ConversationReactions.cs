@@ -18,9 +18,13 @@ public static class ConversationReactions
                 yield return new Emit(new ConversationOutput.Utterance(Speakers.User, heard.Text, false));
                 break;
             case AssistantSaid said:
-                yield return new Emit(new ConversationOutput.Utterance(Speakers.Assistant, said.Text, false));
+                var streamed = runtime.Streamed?.Index == state.Transcript.Count - 1;
+                // The final text of a reply cut while it streamed is what was played (protocol.md); none when nothing was.
+                var shown = streamed && runtime.Streamed!.Heard is { } played ? played : said.Text;
+                if (shown.Length > 0) yield return new Emit(new ConversationOutput.Utterance(Speakers.Assistant, shown, false));
                 // A reply spoken as it streamed is not spoken again.
-                if (state.IsVoice() && runtime.Streamed?.Index != state.Transcript.Count - 1) yield return new TellVoice(Speak(state, said));
+                if (state.IsVoice() && !streamed) yield return new TellVoice(Speak(state, said));
+                if (said.Latency is { } latency) yield return new RecordLatency(state.CallType, latency);
                 break;
             case ToolCallRequested { OnClient: true } request:
                 yield return new Emit(new ConversationOutput.ToolRequested(request.Id, request.ToolName, request.Args));
@@ -36,6 +40,8 @@ public static class ConversationReactions
                 yield return new Emit(new ConversationOutput.ToolFinished(done.Id, call.ToolName, done.Result, done.Status));
                 break;
             case Ended:
+                // A model still writing a reply nobody will read is hung up on.
+                if (runtime.StepInFlight) yield return new CancelStep(runtime.StepSeq);
                 yield return new StopVoice();
                 foreach (var key in new[] { ConversationTimers.Grace, ConversationTimers.MaxDuration, ConversationTimers.Silence,
                              ConversationTimers.Answer, ConversationTimers.Dtmf })

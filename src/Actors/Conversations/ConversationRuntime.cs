@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using Orchestrator.Messages.Results;
+using static Orchestrator.Messages.Conversations.ConversationEvents;
+
 namespace Orchestrator.Actors.Conversations;
 
 /// <summary>
@@ -24,6 +27,12 @@ public sealed record ConversationRuntime
     public MediaStatistics? LatestMedia { get; init; }
     /// <summary>The far end holds the call: the silence reminders wait for it to come back.</summary>
     public bool Held { get; init; }
+    /// <summary>The user turn being answered, for its latency figures (<see cref="TurnLatencies"/>).</summary>
+    public TurnClock? Turn { get; init; }
+    /// <summary>Voice: answers recorded before their first audio played, by transcript index, with when their turn was final.</summary>
+    public ImmutableDictionary<int, DateTimeOffset> AwaitingAudio { get; init; } = ImmutableDictionary<int, DateTimeOffset>.Empty;
+    /// <summary>Voice: first-audio figures measured after their answers were recorded, journaled with the end.</summary>
+    public ImmutableList<ReplyLatencyRecorded> LateLatencies { get; init; } = [];
 
     public static ConversationRuntime Initial(ConversationSettings settings) => new() { ResultBackoff = settings.ResultRetryBackoff };
 }

@@ -53,13 +53,21 @@ public sealed record ConversationState : IOrchestratorMessage
         UserSaid e => this with
         {
             Transcript = Transcript.Add(new TranscriptEntry(Speakers.User, e.Text, e.At, e.EndAt ?? e.At)),
-            PendingInputs = PendingInputs.Add(PendingInput.User(e.Text)),
+            PendingInputs = PendingInputs.Add(PendingInput.User(e.Text, e.FinalAt ?? e.EndAt ?? e.At)),
             SilenceAttempts = 0,
         },
         AssistantSaid e => this with
         {
-            Transcript = Transcript.Add(new TranscriptEntry(Speakers.Assistant, e.Text, e.At, e.At)),
+            Transcript = Transcript.Add(new TranscriptEntry(Speakers.Assistant, e.Text, e.At, e.At, e.Latency)),
         },
+        ReplyLatencyRecorded e when e.Index >= 0 && e.Index < Transcript.Count => this with
+        {
+            Transcript = Transcript.SetItem(e.Index, Transcript[e.Index] with
+            {
+                Latency = Transcript[e.Index].Latency?.With(e.Latency) ?? e.Latency,
+            }),
+        },
+        ReplyLatencyRecorded => this,
         AssistantInterrupted e when e.Index >= 0 && e.Index < Transcript.Count => this with
         {
             Transcript = Transcript.SetItem(e.Index, Transcript[e.Index] with { Text = e.PlayedText, EndTime = e.At }),
@@ -142,12 +150,13 @@ public sealed record ToolCallState(
 }
 
 /// <summary>An input waiting for the dialogue engine; flat so snapshots serialise plainly.</summary>
+/// <param name="FinalAt">A user turn: when it was final, where its answer's latency is measured from (null in older snapshots).</param>
 public sealed record PendingInput(
     string Kind, string? Text = null, string? CallId = null, string? ToolName = null, JsonNode? Result = null,
-    string? Status = null, int Attempt = 0)
+    string? Status = null, int Attempt = 0, DateTimeOffset? FinalAt = null)
 {
     public static readonly PendingInput Start = new(InputKinds.Start);
-    public static PendingInput User(string text) => new(InputKinds.User, Text: text);
+    public static PendingInput User(string text, DateTimeOffset finalAt) => new(InputKinds.User, Text: text, FinalAt: finalAt);
     public static PendingInput Silent(int attempt) => new(InputKinds.Silence, Attempt: attempt);
     public static PendingInput Tool(string id, string name, JsonNode? result, string status) =>
         new(InputKinds.Tool, CallId: id, ToolName: name, Result: result, Status: status);

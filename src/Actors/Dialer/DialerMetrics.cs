@@ -10,7 +10,8 @@ namespace Orchestrator.Actors.Dialer;
 public static class DialerMetrics
 {
     public const string MeterName = "Orchestrator";
-    private static readonly Meter Meter = new(MeterName, "1.0");
+    /// <summary>The one meter of the actors' instruments (the conversations' turn figures use it too).</summary>
+    internal static readonly Meter Meter = new(MeterName, "1.0");
 
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>(
         "orchestrator.dial.attempts", "{attempt}", "Dial attempts claimed and handed to a conversation, by trunk (their rate is the CPS)");

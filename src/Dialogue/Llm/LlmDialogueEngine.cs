@@ -112,6 +112,14 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDial
                 await StreamAsync(_models[m].Client, messages, options, text, calls, sentences, stream, () => spoken++, ct);
                 break;
             }
+            // Cancelled because the user talked over the reply (the HTTP stream is aborted with the
+            // token): whatever the cancellation surfaced as, the step ends with the text so far. Tool
+            // calls are dropped: the model asked for them in a reply the user cut short.
+            catch (Exception) when (stream.Interrupted)
+            {
+                RecordInterrupted(s, actions, text.ToString().Trim(), stream.Heard);
+                return;
+            }
             // The next model only while nothing of this reply has been shown or spoken.
             catch (Exception e) when (e is not OperationCanceledException && m + 1 < _models.Count && text.Length == 0 && calls.Count == 0)
             {
@@ -119,6 +127,21 @@ public sealed class LlmDialogueEngine : IStreamingDialogueEngine, Analysis.IDial
         }
         if (sentences.Flush() is { } last) stream.Sentence(spoken, last);
         RecordReply(s, actions, text.ToString().Trim(), calls);
+    }
+
+    /// <summary>
+    /// A reply cut while it streamed is said as far as it was written (the conversation records it cut
+    /// to what was played) and kept in the history as far as it was heard: cut now when the cancel
+    /// said how far, else by the next user turn's <see cref="DialogueInput.UserSaid.LastReplyHeard"/>
+    /// (<see cref="KeepOnlyWhatWasHeard"/>, which leaves an already cut reply as it is). Either way the
+    /// heard part is in the history once, as this reply. Nothing written or heard: no assistant message.
+    /// </summary>
+    private static void RecordInterrupted(LlmState s, List<DialogueAction> actions, string reply, string? heard)
+    {
+        if (reply.Length == 0) return;
+        s.Messages.Add(new LlmMessage { Role = "assistant", Text = reply });
+        actions.Add(new DialogueAction.Say(reply));
+        KeepOnlyWhatWasHeard(s, heard);
     }
 
     private static async Task StreamAsync(IChatClient client, List<ChatMessage> messages, ChatOptions options, StringBuilder text,

@@ -16,9 +16,21 @@ public static class ConversationEvents
         IReadOnlyList<string> ClientTools, DateTimeOffset At, CallAttempt? Call = null) : IOrchestratorMessage;
 
     /// <summary>A user turn; EndAt is set for speech (At is when it began).</summary>
-    public sealed record UserSaid(string Text, DateTimeOffset At, DateTimeOffset? EndAt = null) : IOrchestratorMessage;
+    /// <param name="FinalAt">Added later (null in older journals): when the turn became final to the conversation,
+    /// where its answer's latency figures start.</param>
+    public sealed record UserSaid(string Text, DateTimeOffset At, DateTimeOffset? EndAt = null, DateTimeOffset? FinalAt = null) : IOrchestratorMessage;
 
-    public sealed record AssistantSaid(string Text, DateTimeOffset At) : IOrchestratorMessage;
+    /// <param name="Latency">
+    /// Added later (null in older journals and for lines that answer no user turn): the figures of the
+    /// turn this line answers, known when it was recorded. Rides on this event so no fragment costs a write.
+    /// </param>
+    public sealed record AssistantSaid(string Text, DateTimeOffset At, Orchestrator.Messages.Results.TurnLatency? Latency = null) : IOrchestratorMessage;
+
+    /// <summary>
+    /// Voice: latency figures of the answer at transcript <paramref name="Index"/> measured after it was
+    /// recorded (its first audio played later), journaled with the end of the call rather than one write each.
+    /// </summary>
+    public sealed record ReplyLatencyRecorded(int Index, Orchestrator.Messages.Results.TurnLatency Latency) : IOrchestratorMessage;
 
     /// <summary>After the end: the post-call analysis forms as filled, <c>{"form": {"label": value}}</c>.</summary>
     public sealed record AnalysisFilled(System.Text.Json.Nodes.JsonObject Analysis, DateTimeOffset At) : IOrchestratorMessage;

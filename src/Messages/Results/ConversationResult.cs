@@ -30,7 +30,11 @@ public sealed record ConversationResult
     public MediaStatistics? MediaStatistics { get; init; }
 }
 
-public sealed record TranscriptEntry(string Speaker, string Text, DateTimeOffset StartTime, DateTimeOffset EndTime);
+/// <param name="Latency">An assistant line that answers a user turn: how long its parts took (ours; absent otherwise).</param>
+public sealed record TranscriptEntry(
+    string Speaker, string Text, DateTimeOffset StartTime, DateTimeOffset EndTime,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    TurnLatency? Latency = null);
 
 public sealed record ToolCallRecord(string Id, string ToolName, JsonObject Args, JsonNode? Result, string Status);
 

@@ -125,7 +125,7 @@ public sealed class ConversationDeciderTests
     {
         var d = _decider.Decide(Started(), Runtime, new UserMessage("c1", "hi"), T0);
         Assert.True(d.Async);
-        Assert.Equal(new UserSaid("hi", T0, T0), Assert.Single(d.Events));
+        Assert.Equal(new UserSaid("hi", T0, T0, T0), Assert.Single(d.Events));
         Assert.Equal(new CancelTimer(ConversationTimers.Silence), Assert.Single(d.Now));
         Assert.Equal(new Feed(new Continue()), Assert.Single(d.Then));
 
@@ -334,5 +334,66 @@ public sealed class ConversationDeciderTests
         var timer = Assert.IsType<StartTimer>(Assert.Single(resumed.Now));
         Assert.Equal((ConversationTimers.Silence, TimeSpan.FromSeconds(5)), (timer.Key, timer.Delay));
         Assert.NotEmpty(_decider.Decide(state, resumed.Runtime, new SilenceElapsed(), T0.AddSeconds(65)).Events); // the reminder again
+    }
+
+    /// <summary>A web call whose user turn ended at T0 and whose answer (step 1) is streaming.</summary>
+    private (ConversationState State, ConversationRuntime Runtime) StreamingAnswer()
+    {
+        var state = Started(CallTypes.WebCall).Apply(new UserSaid("tell me", T0 - TimeSpan.FromSeconds(1), T0));
+        var step = _decider.Decide(state, Runtime with { Media = MediaPhase.Connected }, new Continue(), T0);
+        Assert.Equal(new TurnClock(T0), step.Runtime.Turn);
+        var progress = _decider.Decide(state, step.Runtime, new StepProgress(1, "First", -1, null), T0.AddMilliseconds(300));
+        var sentence = _decider.Decide(state, progress.Runtime, new StepProgress(1, null, 0, "First sentence here."), T0.AddMilliseconds(450));
+        Assert.IsType<TellVoice>(Assert.Single(sentence.Now));
+        return (state, sentence.Runtime);
+    }
+
+    [Fact]
+    public void A_cut_of_a_reply_still_streaming_cancels_its_step_once_and_its_answer_is_recorded_as_heard_with_its_figures()
+    {
+        var (state, runtime) = StreamingAnswer();
+        var cut = _decider.Decide(state, runtime, new VoiceEvents.SpeechFinished(1, "First", false, T0.AddMilliseconds(700), T0.AddMilliseconds(900)), T0.AddMilliseconds(900));
+        Assert.Equal(new CancelStep(1, "First"), Assert.Single(cut.Now));
+        Assert.Empty(cut.Events);
+        // The session reports every queued line as it cuts them: the step is cancelled only once.
+        var again = _decider.Decide(state, cut.Runtime, new VoiceEvents.SpeechFinished(1, "First", false, T0.AddMilliseconds(900), T0.AddMilliseconds(900)), T0.AddMilliseconds(900));
+        Assert.True(again.IsEmpty);
+
+        var done = _decider.Decide(state, again.Runtime,
+            new StepDone(1, new DialogueStep([new DialogueAction.Say("First sentence here. Second")], "cut")), T0.AddSeconds(1));
+        var said = Assert.Single(done.Events.OfType<AssistantSaid>());
+        Assert.Equal(new TurnLatency { FirstTokenMs = 300, FirstSentenceMs = 450, FirstAudioMs = 700 }, said.Latency);
+        Assert.Equal(new AssistantInterrupted(1, "First", T0.AddSeconds(1)), done.Events.OfType<AssistantInterrupted>().Single());
+        Assert.Empty(done.Runtime.AwaitingAudio); // its audio is known already
+    }
+
+    [Fact]
+    public void A_cancelled_step_that_returned_nothing_consumes_its_input_and_keeps_what_was_heard_without_an_apology()
+    {
+        var (state, runtime) = StreamingAnswer();
+        var cut = _decider.Decide(state, runtime, new VoiceEvents.SpeechFinished(1, "First", false, T0.AddMilliseconds(700), T0.AddMilliseconds(900)), T0.AddMilliseconds(900));
+        var cancelled = _decider.Decide(state, cut.Runtime, new StepCancelled(1), T0.AddSeconds(1));
+        Assert.Equal([typeof(DialogueAdvanced), typeof(AssistantSaid)], cancelled.Events.Select(e => e.GetType()));
+        Assert.Equal("0", ((DialogueAdvanced)cancelled.Events[0]).State); // the engine's state before the step
+        Assert.Equal("First", ((AssistantSaid)cancelled.Events[1]).Text);
+        Assert.DoesNotContain(cancelled.Now, e => e is Warn or RunStep);
+        Assert.Equal(new Feed(new StepSettled(ArmSilence: true)), Assert.Single(cancelled.Then));
+        // A stale cancel (an older step's) changes nothing.
+        Assert.True(_decider.Decide(state, cut.Runtime, new StepCancelled(0), T0.AddSeconds(1)).IsEmpty);
+    }
+
+    [Fact]
+    public void A_scripted_chat_answer_has_only_its_first_sentence_time_and_a_greeting_has_no_figures()
+    {
+        var state = Started().Apply(new UserSaid("hi", T0));
+        var step = _decider.Decide(state, Runtime, new Continue(), T0);
+        var done = _decider.Decide(state, step.Runtime, new StepDone(1, new DialogueStep([new DialogueAction.Say("Hello!")], "1")), T0.AddMilliseconds(12));
+        Assert.Equal(new TurnLatency { FirstSentenceMs = 12 }, Assert.Single(done.Events.OfType<AssistantSaid>()).Latency);
+        Assert.Empty(done.Runtime.AwaitingAudio); // a chat plays no audio
+
+        var greeting = new ConversationState().Apply(new ConversationEvents.Started("c2", Agent(), CallTypes.Chat, new JsonObject(), null, [], T0));
+        var greet = _decider.Decide(greeting, Runtime, new Continue(), T0);
+        var greeted = _decider.Decide(greeting, greet.Runtime, new StepDone(1, new DialogueStep([new DialogueAction.Say("Welcome.")], "0")), T0);
+        Assert.Null(Assert.Single(greeted.Events.OfType<AssistantSaid>()).Latency);
     }
 }

@@ -22,6 +22,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeReply> _replies = new();
     private readonly ConcurrentQueue<JsonObject> _requests = new();
+    private readonly ConcurrentQueue<int> _aborted = new();
 
     private FakeOpenAiServer(WebApplication app) => _app = app;
 
@@ -29,6 +30,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public string Endpoint { get; private set; } = "";
 
     public IReadOnlyList<JsonObject> Requests => [.. _requests];
+
+    /// <summary>Requests (numbered from 1, in arrival order) whose client hung up while the reply was still streaming.</summary>
+    public IReadOnlyList<int> Aborted => [.. _aborted];
 
     public static async Task<FakeOpenAiServer> StartAsync()
     {
@@ -49,6 +53,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         _replies.Clear();
         _requests.Clear();
+        _aborted.Clear();
     }
 
     /// <summary>Queues the reply to the next request.</summary>
@@ -72,10 +77,39 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         return Requests[count - 1];
     }
 
+    /// <summary>Polls until request <paramref name="request"/> (from 1) is seen aborted by its client (10 s).</summary>
+    public async Task WaitForAbortAsync(int request)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!_aborted.Contains(request))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Request {request} was not aborted; aborted: [{string.Join(", ", _aborted)}]");
+            await Task.Delay(20);
+        }
+    }
+
     private async Task HandleAsync(HttpContext http)
     {
         var body = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync())!.AsObject();
-        _requests.Enqueue(body);
+        int number;
+        lock (_requests)
+        {
+            _requests.Enqueue(body);
+            number = _requests.Count;
+        }
+        try
+        {
+            await AnswerAsync(http, body);
+        }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up mid-reply (a barge-in cancels the step): the test can see it did.
+            _aborted.Enqueue(number);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext http, JsonObject body)
+    {
         if (!_replies.TryDequeue(out var reply))
         {
             http.Response.StatusCode = 500;
@@ -106,6 +140,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             return;
         }
         http.Response.ContentType = "text/event-stream";
+        if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, http.RequestAborted);
         await SendAsync(http, Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null));
         var i = 0;
         foreach (var chunk in reply.Chunks)
@@ -151,8 +186,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private static async Task SendAsync(HttpContext http, JsonObject chunk)
     {
-        await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", Encoding.UTF8);
-        await http.Response.Body.FlushAsync();
+        await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", Encoding.UTF8, http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()
@@ -172,6 +207,8 @@ public sealed record FakeReply
     /// <summary>When set, the stream waits for it before sending chunk <see cref="HoldAfter"/>.</summary>
     public TaskCompletionSource? Hold { get; init; }
     public int HoldAfter { get; init; }
+    /// <summary>How long the stream waits before its first chunk (a model's time to first token).</summary>
+    public TimeSpan Delay { get; init; }
 
     public static FakeReply Tools(params (string Id, string Name, string Args)[] calls) => new() { ToolCalls = calls };
 }

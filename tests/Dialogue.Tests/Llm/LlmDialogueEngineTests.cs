@@ -176,6 +176,77 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
         Assert.Equal(["test-model", "backup-model"], _model.Requests.Select(r => r["model"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task A_reply_the_user_talks_over_aborts_the_model_stream_and_the_next_request_holds_only_what_was_heard()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _model.Reply(new FakeReply { Chunks = ["We have a table at eight. ", "We also have one ", "at nine."], Hold = hold, HoldAfter = 2 })
+              .ReplyText("Eight it is.");
+        var engine = Engine();
+        var stream = new InterruptibleStream();
+        using var cts = new CancellationTokenSource();
+        var running = engine.AdvanceAsync(null, new DialogueInput.UserSaid("Any table tonight?"), stream, cts.Token).AsTask();
+        await stream.Wrote("We have a table at eight. We also have one ");
+        stream.Interrupted = true;
+        cts.Cancel(); // as the runner does on a barge-in
+
+        var step = await running.WaitAsync(TimeSpan.FromSeconds(10));
+        await _model.WaitForAbortAsync(1);
+        Assert.Equal("We have a table at eight. We also have one", Assert.IsType<DialogueAction.Say>(Assert.Single(step.Actions)).Text);
+        Assert.False(hold.Task.IsCompleted); // the rest was never sent: the HTTP stream was hung up on
+
+        // The caller heard the first sentence and two words of the second.
+        var (next, _) = await Step(engine, step.State, new DialogueInput.UserSaid("Eight please.") { LastReplyHeard = "We have a table at eight. We also" });
+        Assert.Equal("Eight it is.", next.Actions.OfType<DialogueAction.Say>().Single().Text);
+        var messages = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray();
+        Assert.Equal(["system", "user", "assistant", "user"], messages.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Equal(["Any table tonight?", "We have a table at eight. We also", "Eight please."], messages.Skip(1).Select(m => Text(m!)));
+    }
+
+    [Fact]
+    public async Task A_cut_that_says_what_was_heard_keeps_only_that_even_when_a_reminder_comes_before_the_next_turn()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _model.Reply(new FakeReply { Chunks = ["We have a table at eight. ", "We also have one ", "at nine."], Hold = hold, HoldAfter = 2 })
+              .ReplyText("Eight it is.");
+        var engine = Engine();
+        var stream = new InterruptibleStream();
+        using var cts = new CancellationTokenSource();
+        var running = engine.AdvanceAsync(null, new DialogueInput.UserSaid("Any table tonight?"), stream, cts.Token).AsTask();
+        await stream.Wrote("We have a table at eight. We also have one ");
+        stream.Heard = "We have a table";
+        stream.Interrupted = true;
+        cts.Cancel();
+        var step = await running.WaitAsync(TimeSpan.FromSeconds(10));
+        await _model.WaitForAbortAsync(1);
+
+        // Nothing was recognised of the caller's speech; the silence reminder comes first.
+        var (reminder, _) = await Step(engine, step.State, new DialogueInput.Silence(1));
+        await Step(engine, reminder.State, new DialogueInput.UserSaid("Eight please.") { LastReplyHeard = "Are you still there?" });
+        var messages = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray();
+        Assert.Equal(["Any table tonight?", "We have a table", "Are you still there?", "Eight please."], messages.Skip(1).Select(m => Text(m!)));
+    }
+
+    [Fact]
+    public async Task A_reply_talked_over_before_its_first_word_leaves_no_assistant_message()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _model.Reply(new FakeReply { Chunks = ["Never sent."], Hold = hold, HoldAfter = 0 }).ReplyText("Sure.");
+        var engine = Engine();
+        var stream = new InterruptibleStream();
+        using var cts = new CancellationTokenSource();
+        var running = engine.AdvanceAsync(null, new DialogueInput.UserSaid("Hello?"), stream, cts.Token).AsTask();
+        await _model.WaitForRequestAsync(1);
+        stream.Interrupted = true;
+        cts.Cancel();
+        var step = await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(step.Actions);
+
+        await Step(engine, step.State, new DialogueInput.UserSaid("Are you there?") { LastReplyHeard = "" });
+        var messages = (await _model.WaitForRequestAsync(2))["messages"]!.AsArray();
+        Assert.Equal(["Hello?", "Are you there?"], messages.Skip(1).Select(m => Text(m!)));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("null")]
@@ -192,6 +263,41 @@ public sealed class LlmDialogueEngineTests : IAsyncLifetime
         JsonArray parts => string.Concat(parts.Select(p => p!["text"]?.GetValue<string>())),
         _ => "",
     };
+
+    /// <summary>What the runner's sink does on a barge-in: says it interrupted, then cancels the step's token.</summary>
+    private sealed class InterruptibleStream : IDialogueStream
+    {
+        private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
+        private readonly List<string> _partials = [];
+        private volatile bool _interrupted;
+
+        public bool Interrupted { get => _interrupted; set => _interrupted = value; }
+        public string? Heard { get; set; }
+
+        /// <summary>Completes once the reply so far has been <paramref name="textSoFar"/> (before or after the call).</summary>
+        public Task Wrote(string textSoFar)
+        {
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_partials)
+            {
+                if (_partials.Contains(textSoFar)) seen.SetResult();
+                else _awaited.Add((textSoFar, seen));
+            }
+            return seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        public void Partial(string textSoFar)
+        {
+            lock (_partials)
+            {
+                _partials.Add(textSoFar);
+                foreach (var (text, seen) in _awaited)
+                    if (text == textSoFar) seen.TrySetResult();
+            }
+        }
+
+        public void Sentence(int index, string sentence) { }
+    }
 
     private sealed class RecordingStream : IDialogueStream
     {

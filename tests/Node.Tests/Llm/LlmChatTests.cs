@@ -206,6 +206,34 @@ public sealed class LlmChatTests : IClassFixture<LlmNodeFixture>
     }
 
     [Fact]
+    public async Task The_stored_result_keeps_each_answers_time_to_first_token_and_first_sentence()
+    {
+        var node = _node;
+        var token = await CreateAgentAndTokenAsync(node, AgentBody());
+        var delay = TimeSpan.FromMilliseconds(400);
+        _model.Reply(new FakeReply { Chunks = ["We open ", "at noon, every day. ", "See you!"], Delay = delay });
+
+        await using var client = await ProtocolClient.ConnectAsync(node.WebSocketUri("token=" + token));
+        await client.InitializeAsync(additionalData: new JsonObject { ["firstName"] = "Ada" });
+        var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
+        await client.SayAsync("when do you open?");
+        Assert.Equal(("We open at noon, every day. See you!", false), (await AssistantReplyAsync(client))[^1]);
+        await client.TerminateAsync();
+        var sent = (await client.ExpectAsync("conversationResult"))["result"]!;
+
+        var stored = await node.WaitForResultAsync(id);
+        var lines = stored["transcription"]!.AsArray();
+        Assert.Equal(["user", "assistant"], lines.Select(l => l!["speaker"]!.GetValue<string>()));
+        Assert.Null(lines[0]!["latency"]); // a user line answers nothing
+        var latency = lines[1]!["latency"]!.AsObject();
+        var firstToken = latency["firstTokenMs"]!.GetValue<long>();
+        Assert.InRange(firstToken, (long)delay.TotalMilliseconds, 10_000);
+        Assert.InRange(latency["firstSentenceMs"]!.GetValue<long>(), firstToken, 10_000);
+        Assert.False(latency.ContainsKey("firstAudioMs"), latency.ToJsonString()); // a chat plays no audio
+        Assert.True(JsonNode.DeepEquals(latency, sent["transcription"]![1]!["latency"]), sent.ToJsonString()); // the socket's result is the same
+    }
+
+    [Fact]
     public async Task A_scripted_agent_fills_the_form_from_its_slots_offline()
     {
         var demo = ChatNodeFixture.DemoAgent();
