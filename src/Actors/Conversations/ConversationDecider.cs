@@ -40,6 +40,8 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
             state.IsEnded ? [] : [new StartTimer(ConversationTimers.Grace, new GraceExpired(), settings.ResumeGracePeriod)]),
         SilenceElapsed => OnSilence(state, runtime, now),
         Continue => NextStep(state, runtime),
+        TurnRecorded => OnTurnRecorded(runtime),
+        StepDone or StepFailed or StepCancelled or StepProgress when runtime.StepAheadOfJournal => HoldForJournal(runtime, (IConversationInput)input),
         StepDone done => OnStepDone(state, runtime, done, now),
         StepFailed failed => OnStepFailed(state, runtime, failed, now),
         StepCancelled cancelled => OnStepCancelled(state, runtime, cancelled, now),
@@ -168,9 +170,30 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
         DateTimeOffset at, DateTimeOffset endAt, DateTimeOffset now)
     {
         if (!state.IsStarted || state.IsEnded) return Decision.None(runtime);
-        return new Decision(runtime, [new CancelTimer(ConversationTimers.Silence)], [new UserSaid(text, at, endAt, now)],
-            [new Feed(new Continue())], Async: true);
+        var said = new UserSaid(text, at, endAt, now);
+        if (runtime.StepInFlight || !runtime.DialogueStarted || !state.PendingInputs.IsEmpty)
+            return new Decision(runtime, [new CancelTimer(ConversationTimers.Silence)], [said], [new Feed(new Continue())], Async: true);
+
+        // The dialogue is free: it starts on this turn while the turn is written, so the model's
+        // request does not wait for the journal (a write per turn, hundreds of ms on a busy store).
+        // What the step answers waits for the write (TurnRecorded, a message of its own because
+        // deciding the answer records events), so nothing is decided on a turn that is not recorded;
+        // should the write fail, the entity stops and the step with it.
+        var recorded = state.Apply(said);
+        var seq = runtime.StepSeq + 1;
+        var ahead = TurnLatencies.Begin(runtime, recorded.PendingInputs[0]) with { StepInFlight = true, StepSeq = seq, StepAheadOfJournal = true };
+        return new Decision(ahead,
+            [new CancelTimer(ConversationTimers.Silence), new RunStep(seq, state.DialogueState, ConversationDecisions.NextDialogueInput(recorded))],
+            [said], [new FeedLater(new TurnRecorded())], Async: true);
     }
+
+    /// <summary>The runner's answers to a step started ahead of its turn's write are decided once the turn is recorded.</summary>
+    private static Decision HoldForJournal(ConversationRuntime runtime, IConversationInput answer) =>
+        Decision.None(runtime with { HeldForJournal = runtime.HeldForJournal.Add(answer) });
+
+    private static Decision OnTurnRecorded(ConversationRuntime runtime) =>
+        Decision.Do(runtime with { StepAheadOfJournal = false, HeldForJournal = [] },
+            [.. runtime.HeldForJournal.Select(held => new Feed(held)), new Feed(new Continue())]);
 
     /// <summary>The dialogue answers recorded inputs one at a time, oldest first.</summary>
     private static Decision NextStep(ConversationState state, ConversationRuntime runtime)

@@ -48,6 +48,13 @@ public abstract record ConversationEffect
     /// <summary>Decides this input next, once the events of the decision that asked for it are recorded.</summary>
     public sealed record Feed(IConversationInput Input) : ConversationEffect;
 
+    /// <summary>
+    /// Decides this input as a message of its own, after those already in the mailbox. For a follow-up
+    /// that records events, asked for from a handler of PersistAsync: Akka.NET can leave a Persist
+    /// nested there unfinished, with everything after it stashed for good.
+    /// </summary>
+    public sealed record FeedLater(IConversationInput Input) : ConversationEffect;
+
     public sealed record SaveResult : ConversationEffect;
 
     /// <summary>Fills the post-call analysis with the dialogue engine; the answer comes back as AnalysisDone.</summary>

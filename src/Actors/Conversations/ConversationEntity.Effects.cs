@@ -77,6 +77,9 @@ public sealed partial class ConversationEntity
             case Feed feed:
                 Decide(feed.Input);
                 break;
+            case FeedLater later:
+                Self.Tell(later.Input);
+                break;
             case Analyze:
                 if (_links.Runner is null && StartDialogueRunner() is not null)
                     Self.Tell(new ConversationInputs.AnalysisDone(ConversationDecisions.EmptyAnalysis(_state)));

@@ -24,6 +24,9 @@ public static class ConversationInputs
     /// <summary>Give the dialogue its next recorded input, if it is free.</summary>
     public sealed record Continue : IConversationInput;
 
+    /// <summary>A user turn answered ahead of its write is recorded: what its step said meanwhile is decided now.</summary>
+    public sealed record TurnRecorded : IConversationInput;
+
     /// <summary>A step's events are recorded: the dialogue is free again.</summary>
     public sealed record StepSettled(bool ArmSilence) : IConversationInput;
 

@@ -17,6 +17,12 @@ public sealed record ConversationRuntime
     /// <summary>From asking for a step until its events are recorded.</summary>
     public bool StepInFlight { get; init; }
     public int StepFailures { get; init; }
+    /// <summary>
+    /// The step in flight answers a user turn whose event is still being written: the runner's answers
+    /// wait in <see cref="HeldForJournal"/> until it is (a reply is never decided on an unrecorded turn).
+    /// </summary>
+    public bool StepAheadOfJournal { get; init; }
+    public ImmutableList<IConversationInput> HeldForJournal { get; init; } = [];
     public bool SocketAttached { get; init; }
     public MediaPhase Media { get; init; }
     public string DtmfDigits { get; init; } = "";

@@ -121,19 +121,56 @@ public sealed class ConversationDeciderTests
     }
 
     [Fact]
-    public void A_user_turn_is_recorded_at_once_asynchronously_and_then_the_dialogue_is_asked()
+    public void A_user_turn_is_recorded_asynchronously_and_a_free_dialogue_is_asked_at_once_without_waiting_for_the_write()
     {
         var d = _decider.Decide(Started(), Runtime, new UserMessage("c1", "hi"), T0);
         Assert.True(d.Async);
         Assert.Equal(new UserSaid("hi", T0, T0, T0), Assert.Single(d.Events));
-        Assert.Equal(new CancelTimer(ConversationTimers.Silence), Assert.Single(d.Now));
-        Assert.Equal(new Feed(new Continue()), Assert.Single(d.Then));
-
-        var next = _decider.Decide(Apply(Started(), d), d.Runtime, new Continue(), T0);
-        var step = Assert.IsType<RunStep>(Assert.Single(next.Now));
+        Assert.Equal(new CancelTimer(ConversationTimers.Silence), d.Now[0]);
+        var step = Assert.IsType<RunStep>(d.Now[1]);
         Assert.Equal("hi", Assert.IsType<DialogueInput.UserSaid>(step.Input).Text);
-        Assert.True(next.Runtime.StepInFlight);
-        Assert.Equal(step.Seq, next.Runtime.StepSeq);
+        Assert.True(d.Runtime is { StepInFlight: true, StepAheadOfJournal: true });
+        Assert.Equal(step.Seq, d.Runtime.StepSeq);
+        Assert.Equal(new FeedLater(new TurnRecorded()), Assert.Single(d.Then));
+    }
+
+    [Fact]
+    public void What_a_step_answers_before_its_turn_is_written_waits_for_the_write_and_is_then_decided_in_order()
+    {
+        var asked = _decider.Decide(Started(), Runtime, new UserMessage("c1", "hi"), T0);
+        var seq = asked.Runtime.StepSeq;
+        var progress = new StepProgress(seq, "Hel", -1, null);
+        var done = new StepDone(seq, new DialogueStep([new DialogueAction.Say("Hello")], "s1"));
+
+        // The scripted engine answers in microseconds: before the turn's write completes, nothing is decided.
+        var held = _decider.Decide(Started(), asked.Runtime, progress, T0);
+        Assert.True(held.IsEmpty);
+        held = _decider.Decide(Started(), held.Runtime, done, T0);
+        Assert.True(held.IsEmpty);
+        Assert.Equal<IConversationInput>([progress, done], held.Runtime.HeldForJournal.ToArray());
+
+        var recorded = Apply(Started(), asked);
+        var released = _decider.Decide(recorded, held.Runtime, new TurnRecorded(), T0);
+        Assert.Equal<ConversationEffect>([new Feed(progress), new Feed(done), new Feed(new Continue())], released.Now.ToArray());
+        Assert.False(released.Runtime.StepAheadOfJournal);
+        Assert.Empty(released.Runtime.HeldForJournal);
+
+        // Fed in that order, the answer is decided on the recorded turn: the reply is recorded and the input consumed.
+        var shown = _decider.Decide(recorded, released.Runtime, progress, T0);
+        Assert.Contains(shown.Now, e => e is Emit { Output: ConversationOutput.Utterance { Text: "Hel", Partial: true } });
+        var answered = _decider.Decide(recorded, shown.Runtime, done, T0);
+        Assert.Contains(answered.Events, e => e is AssistantSaid { Text: "Hello" });
+        Assert.Empty(Apply(recorded, answered).PendingInputs);
+    }
+
+    [Fact]
+    public void A_turn_while_the_dialogue_is_busy_is_recorded_and_asked_for_once_recorded()
+    {
+        var first = _decider.Decide(Started(), Runtime, new UserMessage("c1", "first"), T0);
+        var second = _decider.Decide(Apply(Started(), first), first.Runtime with { StepAheadOfJournal = false }, new UserMessage("c1", "second"), T0);
+        Assert.Equal(new CancelTimer(ConversationTimers.Silence), Assert.Single(second.Now));
+        Assert.Equal(new Feed(new Continue()), Assert.Single(second.Then));
+        Assert.Equal(first.Runtime.StepSeq, second.Runtime.StepSeq);
     }
 
     [Fact]

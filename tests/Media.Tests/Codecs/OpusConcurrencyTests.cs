@@ -39,7 +39,10 @@ public class OpusConcurrencyTests
             })).ToList();
             workers.ForEach(w => w.Start());
             start.SignalAndWait();
-            Thread.Sleep(5 + round * 5);
+            // Mid-stream by what was coded, not by a fixed sleep: on a loaded machine 5 ms can pass
+            // before any worker has run, and the disposal would then test nothing.
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref frames) >= 1 + round * 8, TimeSpan.FromSeconds(30)),
+                "no frame was coded in 30 s");
             codec.Dispose();
             workers.ForEach(w => Assert.True(w.Join(TimeSpan.FromSeconds(60))));
 
