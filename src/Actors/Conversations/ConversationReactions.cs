@@ -47,15 +47,23 @@ public static class ConversationReactions
                              ConversationTimers.Answer, ConversationTimers.Dtmf })
                     yield return new CancelTimer(key);
                 foreach (var tool in state.ToolCalls) yield return new CancelTimer(ConversationTimers.Tool(tool.Id));
-                yield return new Emit(new ConversationOutput.Finished(state.ToResult(now)));
-                yield return new UnlinkSocket();
-                yield return ConversationDecisions.NeedsAnalysis(state) ? new Analyze() : new SaveResult();
+                if (ConversationDecisions.NeedsAnalysis(state))
+                {
+                    // The client's conversationResult is the stored result: it waits for the forms.
+                    yield return new Analyze();
+                    break;
+                }
+                foreach (var effect in Finish(state, now)) yield return effect;
                 break;
             case AnalysisFilled:
-                yield return new SaveResult();
+                foreach (var effect in Finish(state, now)) yield return effect;
                 break;
         }
     }
+
+    /// <summary>The result to the client, the socket let go, the result stored.</summary>
+    private static IEnumerable<ConversationEffect> Finish(ConversationState state, DateTimeOffset now) =>
+        [new Emit(new ConversationOutput.Finished(state.ToResult(now))), new UnlinkSocket(), new SaveResult()];
 
     /// <summary>The line just said, to the media: the greeting is interruptible as talk-first says.</summary>
     private static VoiceCommands.Speak Speak(ConversationState state, AssistantSaid said)

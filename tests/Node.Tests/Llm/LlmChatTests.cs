@@ -194,10 +194,12 @@ public sealed class LlmChatTests : IClassFixture<LlmNodeFixture>
         await client.InitializeAsync(additionalData: new JsonObject { ["firstName"] = "Ada" });
         var id = (await client.NextAsync("event", "connection"))["data"]!["conversationId"]!.GetValue<string>();
         await client.SayAsync("a table for four");
-        await client.ExpectAsync("conversationResult");
+        var frame = await client.ExpectAsync("conversationResult", wait: TimeSpan.FromSeconds(20));
 
         var stored = await node.WaitForResultAsync(id);
         var analysis = stored["result"]!["postCallAnalysis"]!;
+        // The client's result is the stored one: it waited for the form.
+        Assert.True(JsonNode.DeepEquals(analysis, frame["result"]!["postCallAnalysis"]), frame.ToJsonString());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"outcome":{"booked":true,"partySize":4,"sentiment":"positive"}}"""), analysis),
             stored.ToJsonString());
         var request = await _model.WaitForRequestAsync(2);
