@@ -46,9 +46,10 @@ public static class WebhookSecrets
                 LlmConfig = config.LlmConfig is { } llm
                     ? llm with
                     {
-                        ApiKey = llm.ApiKey ?? old.LlmConfig?.ApiKey,
-                        // A fallback's key is matched by its place in the list.
+                        ApiKey = llm.ApiKey ?? (SameEndpoint(llm.Endpoint, old.LlmConfig?.Endpoint) ? old.LlmConfig?.ApiKey : null),
+                        // A fallback's key is matched by its place in the list (and its endpoint).
                         Fallbacks = llm.Fallbacks?.Select((f, i) => f.ApiKey is null && old.LlmConfig?.Fallbacks is { } before && i < before.Count
+                            && SameEndpoint(f.Endpoint, before[i].Endpoint)
                             ? f with { ApiKey = before[i].ApiKey } : f).ToList(),
                     }
                     : config.LlmConfig!,
@@ -66,6 +67,13 @@ public static class WebhookSecrets
 
     private const string SpeechKey = "apiKey";
 
+    /// <summary>
+    /// A key omitted from a PUT is kept only for the endpoint it was given for: an agent moved to
+    /// another server without a new key must not send the old one there (it is a bearer token).
+    /// </summary>
+    private static bool SameEndpoint(string? incoming, string? existing) =>
+        string.Equals(incoming?.Trim().TrimEnd('/'), existing?.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
     // Copies: the stored agent's JSON must not change under whoever else holds it.
     private static JsonObject? WithoutKey(JsonObject? speech)
     {
@@ -78,6 +86,7 @@ public static class WebhookSecrets
     private static JsonObject? KeyKept(JsonObject? incoming, JsonObject? existing)
     {
         if (incoming is null || incoming.ContainsKey(SpeechKey) || existing?[SpeechKey] is not { } key) return incoming;
+        if (!SameEndpoint(incoming["endpoint"]?.ToString(), existing["endpoint"]?.ToString())) return incoming;
         var copy = incoming.DeepClone().AsObject();
         copy[SpeechKey] = key.DeepClone();
         return copy;

@@ -89,5 +89,13 @@ public sealed class AgentSpeechVendorsApiTests(ApiNodeFixture fixture)
 
         var listed = await (await Client.GetAsync("/api/v1/agents?take=100")).ExpectAsync(HttpStatusCode.OK);
         Assert.DoesNotContain("sk-rotated", listed.ToJsonString());
+
+        // Moved to another server without a key: the old key is not sent there, it is dropped.
+        var moved = await (await Client.GetAsync($"/api/v1/agents/{id}")).ExpectAsync(HttpStatusCode.OK);
+        moved["config"]!["sttConfig"]!["endpoint"] = "http://127.0.0.1:10/v1";
+        await (await Client.PutAsync($"/api/v1/agents/{id}", moved.Json())).ExpectAsync(HttpStatusCode.OK);
+        var afterMove = (await store.GetAsync(id))!.Config.SttConfig!;
+        Assert.Equal("http://127.0.0.1:10/v1", (string)afterMove["endpoint"]!);
+        Assert.False(afterMove.ContainsKey("apiKey"), afterMove.ToJsonString());
     }
 }
