@@ -79,6 +79,8 @@ public sealed class LlmBargeInTests : ConversationTestBase, IAsyncLifetime
         Assert.Equal(["system", "assistant", "user", "assistant", "user"], messages.Select(m => m!["role"]!.GetValue<string>()));
         Assert.Equal(["Hello.", "Any table tonight?", "We have a table", "Eight please."], messages.Skip(1).Select(m => Text(m!)));
         Assert.Equal(2, _model.Requests.Count); // the cut step was not retried
+        // The reply is recorded (its final text sent) before the hang-up: a step still running at the end is dropped.
+        socket.FishForMessage(m => m is ConversationOutput.Utterance { Partial: false, Text: "Eight it is." }, TimeSpan.FromSeconds(10));
 
         entity.Tell(new Terminate(id));
         var result = socket.FishForMessage<ConversationOutput.Finished>(_ => true, TimeSpan.FromSeconds(10)).Result;
