@@ -191,9 +191,10 @@ public sealed partial class ConversationDecider(ConversationSettings settings)
     private static Decision HoldForJournal(ConversationRuntime runtime, IConversationInput answer) =>
         Decision.None(runtime with { HeldForJournal = runtime.HeldForJournal.Add(answer) });
 
+    // No Continue after them: the step is still in flight until its answer settles, and StepSettled asks for the next one.
     private static Decision OnTurnRecorded(ConversationRuntime runtime) =>
         Decision.Do(runtime with { StepAheadOfJournal = false, HeldForJournal = [] },
-            [.. runtime.HeldForJournal.Select(held => new Feed(held)), new Feed(new Continue())]);
+            [.. runtime.HeldForJournal.Select(held => (ConversationEffect)new Feed(held))]);
 
     /// <summary>The dialogue answers recorded inputs one at a time, oldest first.</summary>
     private static Decision NextStep(ConversationState state, ConversationRuntime runtime)

@@ -151,7 +151,7 @@ public sealed class ConversationDeciderTests
 
         var recorded = Apply(Started(), asked);
         var released = _decider.Decide(recorded, held.Runtime, new TurnRecorded(), T0);
-        Assert.Equal<ConversationEffect>([new Feed(progress), new Feed(done), new Feed(new Continue())], released.Now.ToArray());
+        Assert.Equal<ConversationEffect>([new Feed(progress), new Feed(done)], released.Now.ToArray());
         Assert.False(released.Runtime.StepAheadOfJournal);
         Assert.Empty(released.Runtime.HeldForJournal);
 
